@@ -1,0 +1,322 @@
+//! The three settings (env prefix, secrets directory, file prefix), each
+//! resolved as flytekit resolves it: its `FLYTE_SECRETS_*` variable if set
+//! (a set but empty variable gives the default and still keeps the config
+//! file out), else the config file's `[secrets]` option, else the default;
+//! then stripped of surrounding whitespace.
+
+mod discovery;
+mod file;
+pub mod ini;
+mod setting;
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use discovery::{
+    ConfigFileReport, ConfigFileUsed, ConfigFormat, FLYTECTL_CONFIG_VAR, FoundVia,
+    PYFLYTE_OVERRIDE_VAR, PassedOver,
+};
+pub use file::MAX_CONFIG_FILE_SIZE;
+pub use setting::{Setting, SettingSource};
+
+use crate::environment::Environment;
+use crate::error::Result;
+use crate::text::python_strip_range;
+
+/// The INI section flytekit reads secrets settings from.
+pub const SECTION: &str = "secrets";
+
+/// One of the three settings: its variable, INI option and default.
+struct Spec {
+    var: &'static str,
+    option: &'static str,
+    default: &'static str,
+}
+
+const ENV_PREFIX: Spec = Spec {
+    var: "FLYTE_SECRETS_ENV_PREFIX",
+    option: "env_prefix",
+    default: SecretsConfig::DEFAULT_ENV_PREFIX,
+};
+const DEFAULT_DIR: Spec = Spec {
+    var: "FLYTE_SECRETS_DEFAULT_DIR",
+    option: "default_dir",
+    default: SecretsConfig::DEFAULT_DIR,
+};
+const FILE_PREFIX: Spec = Spec {
+    var: "FLYTE_SECRETS_FILE_PREFIX",
+    option: "file_prefix",
+    default: "",
+};
+
+/// The settings a [`SecretsManager`](crate::SecretsManager) uses.
+///
+/// ```
+/// use flyte_secrets::{SecretsConfig, Environment};
+/// use flyte_secrets::config::SettingSource;
+/// let env = Environment::from_vars([("FLYTE_SECRETS_ENV_PREFIX", " APP_ "), ("HOME", "/nonexistent")]);
+/// let config = SecretsConfig::from_environment(&env)?;
+/// assert_eq!(config.env_prefix().value(), "APP_");
+/// assert_eq!(config.env_prefix().source(),
+///            &SettingSource::EnvVar { name: "FLYTE_SECRETS_ENV_PREFIX".into() });
+/// assert_eq!(config.default_dir().value(), "/etc/secrets");
+/// # Ok::<(), flyte_secrets::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SecretsConfig {
+    env_prefix: Setting,
+    default_dir: Setting,
+    file_prefix: Setting,
+    max_file_size: u64,
+    config_file: ConfigFileReport,
+}
+
+impl Default for SecretsConfig {
+    /// The built-in defaults; no variable or file is read.
+    fn default() -> Self {
+        let default = |spec: &Spec| Setting::new(spec.default.into(), SettingSource::Default);
+        SecretsConfig {
+            env_prefix: default(&ENV_PREFIX),
+            default_dir: default(&DEFAULT_DIR),
+            file_prefix: default(&FILE_PREFIX),
+            max_file_size: Self::DEFAULT_MAX_FILE_SIZE,
+            config_file: ConfigFileReport::default(),
+        }
+    }
+}
+
+impl SecretsConfig {
+    /// flytekit's default env var prefix.
+    pub const DEFAULT_ENV_PREFIX: &'static str = "_FSEC_";
+    /// flytekit's default secrets directory.
+    pub const DEFAULT_DIR: &'static str = "/etc/secrets";
+    /// The default cap on a secret file's size: 1 MiB.
+    pub const DEFAULT_MAX_FILE_SIZE: u64 = 1 << 20;
+
+    /// Settings from the process environment and the config file flytekit
+    /// would find.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the config file
+    /// cannot be read or is not valid INI; the error names the file and line.
+    ///
+    /// ```no_run
+    /// let config = flyte_secrets::SecretsConfig::from_env()?;
+    /// println!("secrets dir: {}", config.default_dir().value().to_string_lossy());
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self> {
+        Self::from_environment(&Environment::process())
+    }
+
+    /// Settings from `env` and the config file it leads to.
+    ///
+    /// The config file is found and parsed even when all three variables are
+    /// set: flytekit does, so a broken file is an error in both.
+    ///
+    /// # Errors
+    ///
+    /// As [`SecretsConfig::from_env`].
+    ///
+    /// ```
+    /// use flyte_secrets::{SecretsConfig, Environment};
+    /// let dir = tempfile::tempdir()?;
+    /// let file = dir.path().join("my.config");
+    /// std::fs::write(&file, "[secrets]\nfile_prefix = pre_\n")?;
+    /// let env = Environment::from_vars([("FLYTECTL_CONFIG", &file)]);
+    /// let config = SecretsConfig::from_environment(&env)?;
+    /// assert_eq!(config.file_prefix().value(), "pre_");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_environment(env: &Environment) -> Result<Self> {
+        let config_file = ConfigFileReport::discover(env)?;
+        let ini = match &config_file.used {
+            Some(used) => file::load(used)?,
+            None => None,
+        };
+        let yaml_note = match &config_file.used {
+            Some(used) if used.format == ConfigFormat::Yaml => Some(format!(
+                "the config file {} is YAML, which never supplies secrets settings",
+                used.path.display()
+            )),
+            _ => None,
+        };
+        let path = config_file.used.as_ref().map(|u| u.path.as_path());
+        let resolve = |spec: &Spec| {
+            let mut setting = resolve(spec, env, ini.as_ref().zip(path));
+            if let (SettingSource::Default, Some(note)) = (setting.source(), &yaml_note) {
+                setting.note(note.clone());
+            }
+            setting
+        };
+        Ok(SecretsConfig {
+            env_prefix: resolve(&ENV_PREFIX),
+            default_dir: resolve(&DEFAULT_DIR),
+            file_prefix: resolve(&FILE_PREFIX),
+            max_file_size: Self::DEFAULT_MAX_FILE_SIZE,
+            config_file,
+        })
+    }
+
+    /// Uses `prefix` for env var names.
+    ///
+    /// ```
+    /// let c = flyte_secrets::SecretsConfig::default().with_env_prefix("APP_");
+    /// assert_eq!(c.env_prefix().value(), "APP_");
+    /// ```
+    #[must_use]
+    pub fn with_env_prefix(mut self, prefix: impl Into<OsString>) -> Self {
+        self.env_prefix = program_setting(prefix.into());
+        self
+    }
+
+    /// Reads secret files beneath `dir`.
+    ///
+    /// ```
+    /// let c = flyte_secrets::SecretsConfig::default().with_default_dir("/run/secrets");
+    /// assert_eq!(c.default_dir().value(), "/run/secrets");
+    /// ```
+    #[must_use]
+    pub fn with_default_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.default_dir = program_setting(dir.as_ref().as_os_str().to_owned());
+        self
+    }
+
+    /// Puts `prefix` before the last part of every file name.
+    ///
+    /// ```
+    /// let c = flyte_secrets::SecretsConfig::default().with_file_prefix("app_");
+    /// assert_eq!(c.file_prefix().value(), "app_");
+    /// ```
+    #[must_use]
+    pub fn with_file_prefix(mut self, prefix: impl Into<OsString>) -> Self {
+        self.file_prefix = program_setting(prefix.into());
+        self
+    }
+
+    /// Refuses secret files larger than `bytes` (default 1 MiB).
+    ///
+    /// ```
+    /// let c = flyte_secrets::SecretsConfig::default().with_max_file_size(4096);
+    /// assert_eq!(c.max_file_size(), 4096);
+    /// ```
+    #[must_use]
+    pub fn with_max_file_size(mut self, bytes: u64) -> Self {
+        self.max_file_size = bytes;
+        self
+    }
+
+    /// The env var prefix (default `_FSEC_`).
+    #[must_use]
+    pub fn env_prefix(&self) -> &Setting {
+        &self.env_prefix
+    }
+
+    /// The secrets directory (default `/etc/secrets`). Empty means the
+    /// working directory, as in flytekit.
+    #[must_use]
+    pub fn default_dir(&self) -> &Setting {
+        &self.default_dir
+    }
+
+    /// The file-name prefix (default empty).
+    #[must_use]
+    pub fn file_prefix(&self) -> &Setting {
+        &self.file_prefix
+    }
+
+    /// The cap on a secret file's size.
+    #[must_use]
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
+    }
+
+    /// Which config file was used, or why none was.
+    #[must_use]
+    pub fn config_file(&self) -> &ConfigFileReport {
+        &self.config_file
+    }
+
+    /// The three settings with their flytekit names, in a fixed order.
+    ///
+    /// ```
+    /// let c = flyte_secrets::SecretsConfig::default();
+    /// let names: Vec<_> = c.settings().iter().map(|(n, _)| *n).collect();
+    /// assert_eq!(names, ["env_prefix", "default_dir", "file_prefix"]);
+    /// ```
+    #[must_use]
+    pub fn settings(&self) -> [(&'static str, &Setting); 3] {
+        [
+            (ENV_PREFIX.option, &self.env_prefix),
+            (DEFAULT_DIR.option, &self.default_dir),
+            (FILE_PREFIX.option, &self.file_prefix),
+        ]
+    }
+}
+
+fn program_setting(value: OsString) -> Setting {
+    Setting::new(stripped(&value), SettingSource::Program)
+}
+
+/// `str.strip()` as flytekit applies it to every setting.
+fn stripped(value: &OsStr) -> OsString {
+    let bytes = value.as_bytes();
+    OsStr::from_bytes(&bytes[python_strip_range(bytes)]).to_owned()
+}
+
+fn resolve(spec: &Spec, env: &Environment, ini: Option<(&ini::Ini, &Path)>) -> Setting {
+    let default = || Setting::new(spec.default.into(), SettingSource::Default);
+    if let Some(value) = env.var_os(spec.var) {
+        if value.is_empty() {
+            let mut setting = default();
+            setting.note(format!(
+                "{} is set but empty, so the default applies and the config file is not consulted",
+                spec.var
+            ));
+            return setting;
+        }
+        let source = SettingSource::EnvVar {
+            name: spec.var.into(),
+        };
+        return Setting::new(stripped(&value), source);
+    }
+    let Some((ini, path)) = ini else {
+        return default();
+    };
+    match ini.get(SECTION, spec.option) {
+        Ok(Some(found)) if !found.value.is_empty() => {
+            let source = SettingSource::ConfigFile {
+                path: path.to_path_buf(),
+                line: found.line,
+                section: found.section,
+            };
+            Setting::new(stripped(OsStr::new(&found.value)), source)
+        }
+        Ok(Some(found)) => {
+            let mut setting = default();
+            setting.note(format!(
+                "{} sets {} to an empty value (line {}), so the default applies",
+                path.display(),
+                spec.option,
+                found.line
+            ));
+            setting
+        }
+        Ok(None) => default(),
+        Err(problem) => {
+            let mut setting = default();
+            setting.note(format!(
+                "{} line {}: {} is ignored: {}",
+                path.display(),
+                problem.line,
+                spec.option,
+                problem.problem
+            ));
+            setting
+        }
+    }
+}

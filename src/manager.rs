@@ -1,0 +1,354 @@
+//! `SecretsManager`: the lookup order (env var, then the unprefixed env var
+//! in local mode, then the file) and the modes.
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+
+use crate::config::SecretsConfig;
+use crate::environment::Environment;
+use crate::error::{Error, NotFound, Result};
+use crate::explain::Explanation;
+use crate::hints;
+use crate::naming::{env_var_name, join_like_python, relative_file_path};
+use crate::origin::Origin;
+use crate::request::SecretId;
+use crate::source::env::read_var;
+use crate::source::secrets_dir::{FileProblem, Missing, Resolver, SecretsDir};
+use crate::value::{
+    Found, ReadMode, SecretBytes, SecretString, finish_env_value, finish_file_value,
+};
+
+/// Reads secrets as flytekit's `SecretsManager` does, safely.
+///
+/// Build one per process and share it: it keeps the secrets directory open
+/// between lookups. It is `Send + Sync`.
+///
+/// ```
+/// use flyte_secrets::{Environment, SecretsConfig, SecretsManager};
+/// use secrecy::ExposeSecret;
+///
+/// let dir = tempfile::tempdir()?;
+/// std::fs::create_dir(dir.path().join("db"))?;
+/// std::fs::write(dir.path().join("db/password"), "s3cret\n")?;
+///
+/// let config = SecretsConfig::default().with_default_dir(dir.path());
+/// let env = Environment::from_vars([("_FSEC_API_TOKEN", "  t0ken ")]);
+/// let secrets = SecretsManager::with_environment(config, env);
+///
+/// assert_eq!(secrets.get("db", "password")?.expose_secret(), "s3cret");
+/// assert_eq!(secrets.get("api", "token")?.expose_secret(), "t0ken");
+/// assert!(secrets.get("db", "user").unwrap_err().is_not_found());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct SecretsManager {
+    config: SecretsConfig,
+    env: Environment,
+    local: bool,
+    dir: SecretsDir,
+}
+
+impl SecretsManager {
+    /// A manager with settings from the process environment and the config
+    /// file, reading the process environment.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) when the config file
+    /// is unusable.
+    ///
+    /// ```no_run
+    /// let secrets = flyte_secrets::SecretsManager::from_env()?;
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Self> {
+        Ok(Self::new(SecretsConfig::from_env()?))
+    }
+
+    /// A manager with `config`, reading the process environment.
+    ///
+    /// ```
+    /// let secrets = flyte_secrets::SecretsManager::new(Default::default());
+    /// assert!(!secrets.is_local());
+    /// ```
+    #[must_use]
+    pub fn new(config: SecretsConfig) -> Self {
+        Self::with_environment(config, Environment::process())
+    }
+
+    /// A manager with `config`, reading variables from `env` and resolving a
+    /// relative secrets directory against `env`'s working directory.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager};
+    /// let env = Environment::from_vars([("_FSEC_K", "v")]);
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), env);
+    /// assert!(secrets.get("", "k").is_ok());
+    /// ```
+    #[must_use]
+    pub fn with_environment(config: SecretsConfig, env: Environment) -> Self {
+        let open_path = env.resolve(Path::new(config.default_dir().value()));
+        SecretsManager {
+            dir: SecretsDir::new(open_path, Resolver::Kernel),
+            config,
+            env,
+            local: false,
+        }
+    }
+
+    /// Local mode, as inside a locally run flytekit task: the env var without
+    /// the prefix is also tried, after the prefixed one and before the file.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager};
+    /// let env = Environment::from_vars([("G_K", "v")]);
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), env);
+    /// assert!(secrets.get("g", "k").is_err());
+    /// assert!(secrets.with_local_mode(true).get("g", "k").is_ok());
+    /// ```
+    #[must_use]
+    pub fn with_local_mode(mut self, local: bool) -> Self {
+        self.local = local;
+        self
+    }
+
+    /// Resolves file paths in user space, one component at a time, instead
+    /// of with `openat2`. Both confine lookups to the secrets directory; this
+    /// one is what kernels older than Linux 5.6 get automatically. Useful to
+    /// test that path.
+    ///
+    /// ```
+    /// let secrets = flyte_secrets::SecretsManager::new(Default::default()).with_portable_resolution();
+    /// assert!(secrets.get("no-such-group-here", "k").is_err());
+    /// ```
+    #[must_use]
+    pub fn with_portable_resolution(mut self) -> Self {
+        self.dir = SecretsDir::new(self.dir.open_path().to_path_buf(), Resolver::Portable);
+        self
+    }
+
+    /// Whether local mode is on.
+    #[must_use]
+    pub fn is_local(&self) -> bool {
+        self.local
+    }
+
+    /// The settings in force.
+    #[must_use]
+    pub fn config(&self) -> &SecretsConfig {
+        &self.config
+    }
+
+    /// The environment variables are read from.
+    #[must_use]
+    pub fn environment(&self) -> &Environment {
+        &self.env
+    }
+
+    /// A secret as text, like flytekit's `get(group, key)`. Either name may
+    /// be empty.
+    ///
+    /// # Errors
+    ///
+    /// Not found, an invalid name, or unreadable (including a file or
+    /// variable that is not UTF-8).
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager};
+    /// use secrecy::ExposeSecret;
+    /// let env = Environment::from_vars([("_FSEC_DB_PASSWORD", "pw\n")]);
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), env);
+    /// assert_eq!(secrets.get("db", "password")?.expose_secret(), "pw");
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
+    pub fn get(&self, group: &str, key: &str) -> Result<SecretString> {
+        self.find(&SecretId::new(group, key)?, ReadMode::Text)?
+            .into_text()
+    }
+
+    /// A secret as bytes, like flytekit's `get(group, key, encode_mode="rb")`:
+    /// a file's bytes with ASCII whitespace stripped.
+    ///
+    /// # Errors
+    ///
+    /// Not found, an invalid name, or unreadable.
+    ///
+    /// ```
+    /// use flyte_secrets::{SecretsConfig, SecretsManager};
+    /// use secrecy::ExposeSecret;
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::create_dir(dir.path().join("tls"))?;
+    /// std::fs::write(dir.path().join("tls/key"), b"\x00\xff\n")?;
+    /// let secrets = SecretsManager::new(SecretsConfig::default().with_default_dir(dir.path()));
+    /// assert_eq!(secrets.get_bytes("tls", "key")?.expose_secret(), b"\x00\xff");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn get_bytes(&self, group: &str, key: &str) -> Result<SecretBytes> {
+        Ok(self
+            .find(&SecretId::new(group, key)?, ReadMode::Bytes)?
+            .into_value())
+    }
+
+    /// Looks `id` up in `mode` and says where it was found.
+    ///
+    /// # Errors
+    ///
+    /// Not found (naming every env var and the file tried, with hints), or
+    /// unreadable.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, SecretId, ReadMode, Origin};
+    /// let env = Environment::from_vars([("_FSEC_G_V1_K", "x")]);
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), env);
+    /// let id = SecretId::new("g", "k")?.with_group_version("v1")?;
+    /// let found = secrets.find(&id, ReadMode::Text)?;
+    /// assert_eq!(found.origin(), &Origin::EnvVar { name: "_FSEC_G_V1_K".into() });
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
+    pub fn find(&self, id: &SecretId, mode: ReadMode) -> Result<Found> {
+        self.find_in(id, mode, Sources::Both)
+    }
+
+    /// Like [`SecretsManager::find`], restricted to env vars or to files.
+    pub(crate) fn find_in(&self, id: &SecretId, mode: ReadMode, sources: Sources) -> Result<Found> {
+        if sources != Sources::FilesOnly {
+            let prefixed = env_var_name(self.config.env_prefix().value(), id);
+            if let Some(found) = self.find_var(id, &prefixed, mode) {
+                return Ok(found);
+            }
+            if self.local {
+                let bare = env_var_name(OsStr::new(""), id);
+                if bare != prefixed {
+                    if let Some(found) = self.find_var(id, &bare, mode) {
+                        return Ok(found);
+                    }
+                }
+            }
+        }
+        if sources == Sources::EnvOnly {
+            return Err(self.not_found(id, sources, None));
+        }
+        let relative = relative_file_path(self.config.file_prefix().value(), id);
+        match self.dir.read(&relative, self.config.max_file_size()) {
+            Ok(mut buf) => {
+                let origin = Origin::File {
+                    path: self.shown_path(&relative),
+                };
+                if let Err(reason) = finish_file_value(&mut buf, mode) {
+                    return Err(Error::unreadable(id.to_string(), origin, reason, None));
+                }
+                Ok(Found::new(buf, origin, id.to_string()))
+            }
+            Err(FileProblem::NotFound(missing)) => Err(self.not_found(id, sources, Some(&missing))),
+            Err(FileProblem::Unreadable(reason, io)) => Err(Error::unreadable(
+                id.to_string(),
+                Origin::File {
+                    path: self.shown_path(&relative),
+                },
+                reason,
+                io,
+            )),
+        }
+    }
+
+    fn find_var(&self, id: &SecretId, name: &OsStr, mode: ReadMode) -> Option<Found> {
+        let mut buf = read_var(&self.env, name)?;
+        finish_env_value(&mut buf, mode);
+        let origin = Origin::EnvVar {
+            name: name.to_string_lossy().into_owned(),
+        };
+        Some(Found::new(buf, origin, id.to_string()))
+    }
+
+    fn not_found(&self, id: &SecretId, sources: Sources, missing: Option<&Missing>) -> Error {
+        let env_vars = if sources == Sources::FilesOnly {
+            Vec::new()
+        } else {
+            self.env_var_names(id)
+                .iter()
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect()
+        };
+        let file = (sources != Sources::EnvOnly).then(|| self.file_path(id));
+        Error::missing(NotFound {
+            secret: id.to_string(),
+            env_vars,
+            file,
+            hints: hints::for_missing(self, id, sources, missing),
+        })
+    }
+
+    /// The env var names tried for `id`, in lookup order.
+    ///
+    /// ```
+    /// use flyte_secrets::{SecretsManager, SecretId};
+    /// let secrets = SecretsManager::new(Default::default()).with_local_mode(true);
+    /// assert_eq!(secrets.env_var_names(&SecretId::new("g", "k")?), ["_FSEC_G_K", "G_K"]);
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
+    #[must_use]
+    pub fn env_var_names(&self, id: &SecretId) -> Vec<OsString> {
+        let mut names = vec![env_var_name(self.config.env_prefix().value(), id)];
+        if self.local {
+            let bare = env_var_name(OsStr::new(""), id);
+            if bare != names[0] {
+                names.push(bare);
+            }
+        }
+        names
+    }
+
+    /// The file path tried for `id`, as flytekit names it.
+    ///
+    /// ```
+    /// use flyte_secrets::{SecretsManager, SecretId};
+    /// let secrets = SecretsManager::new(Default::default());
+    /// assert_eq!(secrets.file_path(&SecretId::new("G", "K")?), std::path::Path::new("/etc/secrets/g/k"));
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
+    #[must_use]
+    pub fn file_path(&self, id: &SecretId) -> PathBuf {
+        self.shown_path(&relative_file_path(self.config.file_prefix().value(), id))
+    }
+
+    fn shown_path(&self, relative: &Path) -> PathBuf {
+        join_like_python(Path::new(self.config.default_dir().value()), relative)
+    }
+
+    /// Says where `id` would be looked for, where it is, and what is nearby,
+    /// without reading any value.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, SecretId};
+    /// let env = Environment::from_vars([("_FSEC_G_K", "v")]);
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), env);
+    /// let e = secrets.explain(&SecretId::new("g", "k")?);
+    /// assert_eq!(e.env_vars, ["_FSEC_G_K"]);
+    /// assert!(e.found.is_some());
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
+    #[must_use]
+    pub fn explain(&self, id: &SecretId) -> Explanation {
+        crate::explain::explain(self, id)
+    }
+
+    /// Opens the secret's file (without reading it) for `explain`.
+    pub(crate) fn probe_file(&self, id: &SecretId) -> Result<rustix::fs::Stat, FileProblem> {
+        let relative = relative_file_path(self.config.file_prefix().value(), id);
+        self.dir.open(&relative).map(|(_, stat)| stat)
+    }
+
+    /// The secrets directory as opened (relative paths resolved against the
+    /// environment's working directory).
+    pub(crate) fn dir_path(&self) -> &Path {
+        self.dir.open_path()
+    }
+}
+
+/// Which places a lookup may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sources {
+    Both,
+    EnvOnly,
+    FilesOnly,
+}

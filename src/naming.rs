@@ -1,0 +1,159 @@
+//! Pure functions from a request and the settings to the env var name and
+//! the file path flytekit would use. No I/O happens here.
+//!
+//! - env var: prefix + the present parts (group, group_version, key)
+//!   upper-cased with Python's rules and joined by `_`; nothing else changes
+//!   (`-` and `.` stay);
+//! - file: the parts lower-cased, joined by `/`, with the file prefix (case
+//!   kept) before the last part only, beneath the secrets directory as
+//!   Python's `os.path.join` would join them.
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+
+use crate::casing;
+use crate::request::SecretId;
+
+/// The env var flytekit reads for `id` under `prefix`.
+///
+/// ```
+/// use flyte_secrets::{naming::env_var_name, SecretId};
+/// let id = SecretId::new("my-group", "a.b")?.with_group_version("v1")?;
+/// assert_eq!(env_var_name("_FSEC_".as_ref(), &id), "_FSEC_MY-GROUP_V1_A.B");
+/// # Ok::<(), flyte_secrets::Error>(())
+/// ```
+#[must_use]
+pub fn env_var_name(prefix: &OsStr, id: &SecretId) -> OsString {
+    let parts_len: usize = id.parts().map(|p| p.len() + 1).sum();
+    // Built in one allocation when the prefix is text, as it nearly always is.
+    let mut name = String::with_capacity(prefix.len() + parts_len);
+    let raw_prefix = match prefix.to_str() {
+        Some(text) => {
+            name.push_str(text);
+            None
+        }
+        None => Some(prefix.as_bytes()),
+    };
+    for (i, part) in id.parts().enumerate() {
+        if i > 0 {
+            name.push('_');
+        }
+        casing::push_upper(&mut name, part);
+    }
+    match raw_prefix {
+        None => OsString::from(name),
+        Some(raw) => {
+            let mut bytes = Vec::with_capacity(raw.len() + name.len());
+            bytes.extend_from_slice(raw);
+            bytes.extend_from_slice(name.as_bytes());
+            OsString::from_vec(bytes)
+        }
+    }
+}
+
+/// The file path of `id` relative to the secrets directory.
+///
+/// ```
+/// use flyte_secrets::{naming::relative_file_path, SecretId};
+/// let id = SecretId::new("MyGroup", "MyKey")?;
+/// assert_eq!(relative_file_path("Pre_".as_ref(), &id), std::path::Path::new("mygroup/Pre_mykey"));
+/// # Ok::<(), flyte_secrets::Error>(())
+/// ```
+#[must_use]
+pub fn relative_file_path(file_prefix: &OsStr, id: &SecretId) -> PathBuf {
+    let parts: Vec<&str> = id.parts().collect();
+    let mut lowered = String::new();
+    let mut path =
+        Vec::with_capacity(file_prefix.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>());
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            path.push(b'/');
+        }
+        if i + 1 == parts.len() {
+            path.extend_from_slice(file_prefix.as_bytes());
+        }
+        lowered.clear();
+        casing::push_lower(&mut lowered, part);
+        path.extend_from_slice(lowered.as_bytes());
+    }
+    PathBuf::from(OsString::from_vec(path))
+}
+
+/// `os.path.join(base, relative)`: no separator is added after an empty base
+/// or one that already ends in `/`.
+///
+/// ```
+/// use flyte_secrets::naming::join_like_python;
+/// use std::path::Path;
+/// assert_eq!(join_like_python(Path::new("/etc/secrets/"), Path::new("g/k")), Path::new("/etc/secrets/g/k"));
+/// assert_eq!(join_like_python(Path::new(""), Path::new("g/k")), Path::new("g/k"));
+/// ```
+#[must_use]
+pub fn join_like_python(base: &Path, relative: &Path) -> PathBuf {
+    let base = base.as_os_str().as_bytes();
+    let mut joined = Vec::with_capacity(base.len() + 1 + relative.as_os_str().len());
+    joined.extend_from_slice(base);
+    if !base.is_empty() && !base.ends_with(b"/") {
+        joined.push(b'/');
+    }
+    joined.extend_from_slice(relative.as_os_str().as_bytes());
+    PathBuf::from(OsString::from_vec(joined))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(g: &str, k: &str, v: &str) -> SecretId {
+        SecretId::from_parts(g.into(), k.into(), v.into()).unwrap()
+    }
+
+    #[test]
+    fn env_name_upper_cases_with_python_rules() {
+        assert_eq!(
+            env_var_name(OsStr::new("_FSEC_"), &id("straße", "k", "")),
+            "_FSEC_STRASSE_K"
+        );
+        assert_eq!(env_var_name(OsStr::new(""), &id("", "k", "")), "K");
+        assert_eq!(env_var_name(OsStr::new("p_"), &id("g", "", "")), "p_G");
+    }
+
+    #[test]
+    fn prefix_bytes_are_kept_even_when_not_utf8() {
+        let prefix = OsString::from_vec(b"\xff_".to_vec());
+        assert_eq!(
+            env_var_name(&prefix, &id("g", "k", "")).as_bytes(),
+            b"\xff_G_K"
+        );
+    }
+
+    #[test]
+    fn file_prefix_goes_on_the_last_part_only() {
+        assert_eq!(
+            relative_file_path(OsStr::new("P_"), &id("G", "K", "V")),
+            Path::new("g/v/P_k")
+        );
+        assert_eq!(
+            relative_file_path(OsStr::new("P_"), &id("G", "", "")),
+            Path::new("P_g")
+        );
+        assert_eq!(
+            relative_file_path(OsStr::new(""), &id("", "K", "")),
+            Path::new("k")
+        );
+    }
+
+    #[test]
+    fn join_matches_os_path_join() {
+        // os.path.join("/", "g/k") == "/g/k"; os.path.join("d", "g/k") == "d/g/k"
+        assert_eq!(
+            join_like_python(Path::new("/"), Path::new("g/k")),
+            Path::new("/g/k")
+        );
+        assert_eq!(
+            join_like_python(Path::new("d"), Path::new("g/k")),
+            Path::new("d/g/k")
+        );
+    }
+}

@@ -1,0 +1,144 @@
+//! Reading an open regular file whole, into a zeroizing buffer, with a size
+//! cap, in as few system calls as the file allows.
+
+use std::os::fd::AsFd;
+
+use rustix::io::Errno;
+use zeroize::Zeroizing;
+
+/// Why reading stopped.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// The file is (or grew) larger than the cap; `size` is how much was seen.
+    TooLarge { size: u64 },
+    /// The read system call failed.
+    Io(Errno),
+}
+
+/// Reads the whole of `fd`, whose `fstat` size was `size`, refusing more than
+/// `limit` bytes.
+///
+/// One `read` asks for `size + 1` bytes: getting `size` or fewer means the end
+/// was reached, so no second call is needed to see end-of-file. Only a file
+/// that grew since `fstat` (or a short read) costs more calls. When the
+/// buffer must grow, the old one is wiped before it is freed.
+pub(crate) fn read_capped(
+    fd: impl AsFd,
+    size: u64,
+    limit: u64,
+) -> Result<Zeroizing<Vec<u8>>, ReadError> {
+    if size > limit {
+        return Err(ReadError::TooLarge { size });
+    }
+    // `size <= limit`, and the limit fits in memory by the caller's choice.
+    let first = usize::try_from(size).unwrap_or(usize::MAX - 1) + 1;
+    let mut buf = Zeroizing::new(Vec::with_capacity(first));
+    let mut short_read_seen = false;
+    loop {
+        if buf.len() == buf.capacity() {
+            // The file is longer than fstat said: grow, within the cap.
+            let have = buf.len() as u64;
+            let want = (have.saturating_mul(2).max(4096)).min(limit.saturating_add(1));
+            grow(&mut buf, usize::try_from(want).unwrap_or(usize::MAX));
+        }
+        let before = buf.len();
+        let n = match rustix::io::read(&fd, rustix::buffer::spare_capacity(&mut *buf)) {
+            Ok(n) => n,
+            Err(Errno::INTR) => continue,
+            Err(e) => return Err(ReadError::Io(e)),
+        };
+        if n == 0 {
+            break;
+        }
+        let total = before + n;
+        if total as u64 > limit {
+            return Err(ReadError::TooLarge { size: total as u64 });
+        }
+        if total as u64 == size && !short_read_seen {
+            // Exactly the fstat size, in a read that asked for one more byte:
+            // the end of the file.
+            break;
+        }
+        if (total as u64) < size {
+            // A short read (a slow file system, or the file shrank): from now
+            // on only a zero-byte read proves the end.
+            short_read_seen = true;
+        }
+    }
+    Ok(buf)
+}
+
+/// Moves `buf` into a new allocation of `capacity` bytes, wiping the old.
+fn grow(buf: &mut Zeroizing<Vec<u8>>, capacity: usize) {
+    let mut bigger = Zeroizing::new(Vec::with_capacity(capacity));
+    bigger.extend_from_slice(buf);
+    *buf = bigger;
+}
+
+/// Copies `buf` into an allocation of exactly its length (so that turning it
+/// into a boxed slice or string does not reallocate and leave a copy behind)
+/// and wipes the original.
+pub(crate) fn exact(buf: Zeroizing<Vec<u8>>) -> Zeroizing<Vec<u8>> {
+    if buf.len() == buf.capacity() {
+        return buf;
+    }
+    let mut out = Zeroizing::new(Vec::with_capacity(buf.len()));
+    out.extend_from_slice(&buf);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file_with(bytes: &[u8]) -> std::fs::File {
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(bytes).unwrap();
+        std::fs::File::open(format!(
+            "/proc/self/fd/{}",
+            std::os::fd::AsRawFd::as_raw_fd(&f)
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn reads_exactly_the_file() {
+        let f = file_with(b"hello");
+        assert_eq!(&**read_capped(&f, 5, 100).unwrap(), b"hello");
+    }
+
+    #[test]
+    fn a_file_longer_than_its_stat_size_is_read_to_the_end() {
+        let f = file_with(&[7u8; 10_000]);
+        let got = read_capped(&f, 3, 20_000).unwrap();
+        assert_eq!(got.len(), 10_000);
+    }
+
+    #[test]
+    fn a_file_that_grows_past_the_cap_is_refused() {
+        let f = file_with(&[7u8; 10_000]);
+        match read_capped(&f, 3, 5_000) {
+            Err(ReadError::TooLarge { size }) => assert!(size > 5_000),
+            other => panic!("expected TooLarge, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_stat_size_over_the_cap_is_refused_without_reading() {
+        let f = file_with(b"");
+        assert!(matches!(
+            read_capped(&f, 11, 10),
+            Err(ReadError::TooLarge { size: 11 })
+        ));
+    }
+
+    #[test]
+    fn exact_copies_only_when_needed() {
+        let mut v = Zeroizing::new(Vec::with_capacity(10));
+        v.extend_from_slice(b"abc");
+        let e = exact(v);
+        assert_eq!(e.capacity(), 3);
+        assert_eq!(&**e, b"abc");
+    }
+}

@@ -1,0 +1,162 @@
+//! Opening a path beneath a directory without ever leaving it, one component
+//! at a time, in user space.
+//!
+//! This is the portable path: it serves kernels without `openat2` (before
+//! Linux 5.6, or where a sandbox forbids it), and it answers precisely the
+//! cases where `openat2(RESOLVE_BENEATH)` only says "no": an absolute symlink
+//! (allowed here when it points back inside the directory, by its configured
+//! or its real path) and an escape (told apart from a dangling link by the
+//! caller). Every step is relative to a descriptor already held, so renaming
+//! things during the walk cannot move it outside.
+
+use std::ffi::OsStr;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Component, Path, PathBuf};
+
+use rustix::fs::{FileType, Mode, OFlags, Stat};
+use rustix::io::Errno;
+
+/// The kernel's own limit on symlinks followed in one lookup.
+const MAX_SYMLINKS: usize = 40;
+
+/// Where a walk ended.
+#[derive(Debug)]
+pub(crate) enum Walk {
+    /// The last component, opened for reading, and its `fstat`.
+    Opened(OwnedFd, Stat),
+    /// The last component is not a regular file; it was not opened.
+    NotRegular(FileType),
+    /// A `..` or a symlink would leave the directory.
+    Escapes,
+    /// The kernel's answer for the component that failed (ENOENT, ENOTDIR,
+    /// ELOOP, ENAMETOOLONG, EACCES...).
+    Failed(Errno),
+}
+
+/// Walks `relative` beneath `root`. `root_paths` are the absolute paths by
+/// which the root may be named in an absolute symlink.
+pub(crate) fn walk(root: BorrowedFd<'_>, relative: &Path, root_paths: &[PathBuf]) -> Walk {
+    let mut pending: Vec<Vec<u8>> = Vec::new();
+    push_components(&mut pending, relative.as_os_str().as_bytes());
+    let mut dirs: Vec<OwnedFd> = Vec::new();
+    let mut links = 0;
+    while let Some(name) = pending.pop() {
+        let current = dirs.last().map_or(root, AsFd::as_fd);
+        match name.as_slice() {
+            b"" | b"." => continue,
+            b".." => {
+                if dirs.pop().is_none() {
+                    return Walk::Escapes;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let last = pending.is_empty();
+        let name = OsStr::from_bytes(&name);
+        let flags = OFlags::PATH | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let entry = match rustix::fs::openat(current, name, flags, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(e) => return Walk::Failed(e),
+        };
+        let stat = match rustix::fs::fstat(&entry) {
+            Ok(s) => s,
+            Err(e) => return Walk::Failed(e),
+        };
+        match FileType::from_raw_mode(stat.st_mode) {
+            FileType::Symlink => {
+                links += 1;
+                if links > MAX_SYMLINKS {
+                    return Walk::Failed(Errno::LOOP);
+                }
+                let target = match rustix::fs::readlinkat(&entry, "", Vec::new()) {
+                    Ok(t) => t.into_bytes(),
+                    Err(e) => return Walk::Failed(e),
+                };
+                if target.first() == Some(&b'/') {
+                    let Some(inside) = strip_root(&target, root_paths) else {
+                        return Walk::Escapes;
+                    };
+                    dirs.clear();
+                    push_components(&mut pending, &inside);
+                } else {
+                    push_components(&mut pending, &target);
+                }
+            }
+            FileType::Directory if !last => dirs.push(entry),
+            FileType::RegularFile if last => return open_regular(current, name, &stat),
+            other if last => return Walk::NotRegular(other),
+            _ => return Walk::Failed(Errno::NOTDIR),
+        }
+    }
+    // The path named the root itself (only `.` components).
+    Walk::NotRegular(FileType::Directory)
+}
+
+/// Opens `name` in `dir` for reading and checks that it is the file the walk
+/// inspected (not something swapped in since).
+fn open_regular(dir: BorrowedFd<'_>, name: &OsStr, inspected: &Stat) -> Walk {
+    let flags =
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let fd = match rustix::fs::openat(dir, name, flags, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(e) => return Walk::Failed(e),
+    };
+    match rustix::fs::fstat(&fd) {
+        Ok(stat) if stat.st_dev == inspected.st_dev && stat.st_ino == inspected.st_ino => {
+            Walk::Opened(fd, stat)
+        }
+        // Replaced between the look and the open: the caller retries.
+        Ok(_) => Walk::Failed(Errno::AGAIN),
+        Err(e) => Walk::Failed(e),
+    }
+}
+
+/// Pushes the components of `path` so that the first is popped first.
+fn push_components(stack: &mut Vec<Vec<u8>>, path: &[u8]) {
+    stack.extend(
+        path.split(|&b| b == b'/')
+            .filter(|c| !c.is_empty())
+            .rev()
+            .map(<[u8]>::to_vec),
+    );
+}
+
+/// The part of an absolute `target` below one of `roots`, if it lies there.
+fn strip_root(target: &[u8], roots: &[PathBuf]) -> Option<Vec<u8>> {
+    let target = Path::new(OsStr::from_bytes(target));
+    roots.iter().find_map(|root| {
+        let mut rest = target.components();
+        for want in root.components().filter(|c| *c != Component::CurDir) {
+            if rest.next()? != want {
+                return None;
+            }
+        }
+        Some(rest.as_path().as_os_str().as_bytes().to_vec())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_pop_in_order() {
+        let mut s = Vec::new();
+        push_components(&mut s, b"a//b/c/");
+        assert_eq!(s.pop().unwrap(), b"a");
+        assert_eq!(s.pop().unwrap(), b"b");
+        assert_eq!(s.pop().unwrap(), b"c");
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn absolute_targets_inside_a_root_are_made_relative() {
+        let roots = [PathBuf::from("/etc/secrets"), PathBuf::from("/run/real")];
+        assert_eq!(strip_root(b"/etc/secrets/g/k", &roots).unwrap(), b"g/k");
+        assert_eq!(strip_root(b"/run/real//g", &roots).unwrap(), b"g");
+        assert!(strip_root(b"/etc/secretsX/g", &roots).is_none());
+        assert!(strip_root(b"/etc/passwd", &roots).is_none());
+    }
+}

@@ -1,0 +1,258 @@
+//! The secrets directory: opened once, kept as a descriptor, and every
+//! secret file opened beneath it.
+//!
+//! The fast path is one `openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)`,
+//! non-blocking, then one `fstat`. Where the kernel lacks `openat2`, or
+//! refuses a path only because it crosses an absolute symlink, the portable
+//! walk in `resolve` gives the answer.
+
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use rustix::fs::{FileType, Mode, OFlags, ResolveFlags, Stat};
+use rustix::io::Errno;
+use zeroize::Zeroizing;
+
+use super::read::{ReadError, read_capped};
+use super::resolve::{Walk, walk};
+use crate::error::UnreadableReason;
+
+/// How many times a lookup restarts after the kernel saw a rename race.
+const RACE_RETRIES: usize = 4;
+
+/// Why a file was not there, for the not-found message and its hints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Missing {
+    /// No entry of that name (or a dangling symlink).
+    NoEntry,
+    /// A part of the path is not a directory.
+    NotADirectory,
+    /// Too many symlinks: a loop.
+    SymlinkLoop,
+    /// A name longer than the file system allows.
+    NameTooLong,
+    /// A directory on the way may not be searched.
+    SearchDenied,
+    /// The secrets directory itself could not be opened.
+    Dir(Errno),
+}
+
+/// What went wrong opening or reading a secret file.
+#[derive(Debug)]
+pub(crate) enum FileProblem {
+    NotFound(Missing),
+    Unreadable(UnreadableReason, Option<std::io::Error>),
+}
+
+/// Which resolution to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Resolver {
+    /// `openat2` when the kernel has it, the walk otherwise.
+    Kernel,
+    /// Always the user-space walk (for old kernels and for tests of it).
+    Portable,
+}
+
+/// The secrets directory and its cached descriptor.
+#[derive(Debug)]
+pub(crate) struct SecretsDir {
+    /// The directory as configured (absolute or relative to the environment's
+    /// working directory), used to open it.
+    open_path: PathBuf,
+    /// Absolute names of the directory that an absolute symlink may use to
+    /// point back inside: as configured, and its real path.
+    root_paths: OnceLock<Vec<PathBuf>>,
+    handle: Mutex<Option<Arc<OwnedFd>>>,
+    openat2_missing: AtomicBool,
+    resolver: Resolver,
+}
+
+impl SecretsDir {
+    pub(crate) fn new(open_path: PathBuf, resolver: Resolver) -> Self {
+        SecretsDir {
+            open_path,
+            root_paths: OnceLock::new(),
+            handle: Mutex::new(None),
+            openat2_missing: AtomicBool::new(false),
+            resolver,
+        }
+    }
+
+    pub(crate) fn open_path(&self) -> &Path {
+        &self.open_path
+    }
+
+    /// The directory's descriptor, opened on first use.
+    pub(crate) fn handle(&self) -> Result<Arc<OwnedFd>, Errno> {
+        let mut slot = self.handle.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(fd) = &*slot {
+            return Ok(Arc::clone(fd));
+        }
+        let path = if self.open_path.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &self.open_path
+        };
+        let fd = Arc::new(rustix::fs::open(
+            path,
+            OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?);
+        *slot = Some(Arc::clone(&fd));
+        Ok(fd)
+    }
+
+    /// Drops the cached descriptor if the directory at the path is no longer
+    /// the one it refers to (deleted, or replaced by another). Returns
+    /// whether it was dropped.
+    fn forget_if_replaced(&self, fd: &OwnedFd) -> bool {
+        let held = rustix::fs::fstat(fd);
+        let now = rustix::fs::stat(if self.open_path.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &self.open_path
+        });
+        let same =
+            matches!((held, now), (Ok(a), Ok(b)) if a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+        if !same {
+            let mut slot = self.handle.lock().unwrap_or_else(PoisonError::into_inner);
+            if slot.as_deref().is_some_and(|cur| std::ptr::eq(cur, fd)) {
+                *slot = None;
+            }
+        }
+        !same
+    }
+
+    /// Opens `relative` (a path of plain names) beneath the directory:
+    /// regular files only, never blocking, never leaving the directory.
+    pub(crate) fn open(&self, relative: &Path) -> Result<(OwnedFd, Stat), FileProblem> {
+        // The path as flytekit would stat it, used only to classify failures.
+        let shown = &crate::naming::join_like_python(&self.open_path, relative);
+        let mut replaced_checked = false;
+        let mut races = 0;
+        loop {
+            let dir = self
+                .handle()
+                .map_err(|e| FileProblem::NotFound(Missing::Dir(e)))?;
+            let outcome = self.open_once(&dir, relative);
+            match outcome {
+                Walk::Opened(fd, stat) => return Ok((fd, stat)),
+                Walk::NotRegular(kind) => {
+                    return Err(FileProblem::Unreadable(
+                        UnreadableReason::NotRegularFile(super::file_kind(kind)),
+                        None,
+                    ));
+                }
+                Walk::Escapes => return Err(escaped(shown)),
+                Walk::Failed(Errno::AGAIN) if races < RACE_RETRIES => races += 1,
+                Walk::Failed(Errno::NOENT) if !replaced_checked => {
+                    replaced_checked = true;
+                    if !self.forget_if_replaced(&dir) {
+                        return Err(FileProblem::NotFound(Missing::NoEntry));
+                    }
+                }
+                Walk::Failed(e) => return Err(classify(e, shown)),
+            }
+        }
+    }
+
+    fn open_once(&self, dir: &OwnedFd, relative: &Path) -> Walk {
+        if self.resolver == Resolver::Kernel && !self.openat2_missing.load(Ordering::Relaxed) {
+            let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+            let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
+            match rustix::fs::openat2(dir, relative, flags, Mode::empty(), resolve) {
+                Ok(fd) => {
+                    return match rustix::fs::fstat(&fd) {
+                        Ok(stat)
+                            if FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile =>
+                        {
+                            Walk::Opened(fd, stat)
+                        }
+                        Ok(stat) => Walk::NotRegular(FileType::from_raw_mode(stat.st_mode)),
+                        Err(e) => Walk::Failed(e),
+                    };
+                }
+                // No openat2 here (old kernel, or a sandbox's seccomp filter).
+                Err(Errno::NOSYS | Errno::PERM) => {
+                    self.openat2_missing.store(true, Ordering::Relaxed);
+                }
+                // An absolute symlink or an escape: the walk tells which.
+                Err(Errno::XDEV) => {}
+                // A socket or a device without a driver: look without opening.
+                Err(Errno::NXIO | Errno::NODEV | Errno::OPNOTSUPP) => {}
+                Err(e) => return Walk::Failed(e),
+            }
+        }
+        walk(dir.as_fd(), relative, self.root_paths(dir))
+    }
+
+    fn root_paths(&self, dir: &OwnedFd) -> &[PathBuf] {
+        self.root_paths.get_or_init(|| {
+            let mut paths = Vec::new();
+            if self.open_path.is_absolute() {
+                paths.push(self.open_path.clone());
+            }
+            let fd_link = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(dir));
+            if let Ok(real) = std::fs::read_link(fd_link) {
+                paths.push(real);
+            } else if let Ok(real) = std::fs::canonicalize(&self.open_path) {
+                paths.push(real);
+            }
+            paths
+        })
+    }
+
+    /// Reads `relative` whole, up to `limit` bytes.
+    pub(crate) fn read(
+        &self,
+        relative: &Path,
+        limit: u64,
+    ) -> Result<Zeroizing<Vec<u8>>, FileProblem> {
+        let (fd, stat) = self.open(relative)?;
+        let size = u64::try_from(stat.st_size).unwrap_or(0);
+        read_capped(&fd, size, limit).map_err(|e| match e {
+            ReadError::TooLarge { size } => {
+                FileProblem::Unreadable(UnreadableReason::TooLarge { size, limit }, None)
+            }
+            ReadError::Io(e) => classify(
+                e,
+                &crate::naming::join_like_python(&self.open_path, relative),
+            ),
+        })
+    }
+}
+
+/// A path that leads outside: not found if nothing is there (flytekit's
+/// `os.path.exists` would say False), refused otherwise.
+fn escaped(shown: &Path) -> FileProblem {
+    match std::fs::metadata(shown) {
+        Ok(_) => FileProblem::Unreadable(UnreadableReason::OutsideDirectory, None),
+        Err(_) => FileProblem::NotFound(Missing::NoEntry),
+    }
+}
+
+/// Turns a failed system call into flytekit's answer: whatever makes
+/// `os.path.exists` false is "not found"; the rest cannot be read.
+fn classify(e: Errno, shown: &Path) -> FileProblem {
+    match e {
+        Errno::NOENT => FileProblem::NotFound(Missing::NoEntry),
+        Errno::NOTDIR => FileProblem::NotFound(Missing::NotADirectory),
+        Errno::LOOP => FileProblem::NotFound(Missing::SymlinkLoop),
+        Errno::NAMETOOLONG => FileProblem::NotFound(Missing::NameTooLong),
+        Errno::ACCESS | Errno::PERM => {
+            // Denied on the file itself (it exists: flytekit's open fails) or
+            // on a directory above it (exists() is False: not found).
+            if std::fs::metadata(shown).is_ok() {
+                FileProblem::Unreadable(UnreadableReason::PermissionDenied, Some(e.into()))
+            } else {
+                FileProblem::NotFound(Missing::SearchDenied)
+            }
+        }
+        other => {
+            let io: std::io::Error = other.into();
+            FileProblem::Unreadable(UnreadableReason::Io(io.kind()), Some(io))
+        }
+    }
+}
