@@ -1,0 +1,4 @@
+//! One integration test binary, a module per theme.
+
+mod conformance;
+mod support;
