@@ -33,6 +33,29 @@ pub fn is_python_space(c: char) -> bool {
 /// ```
 #[must_use]
 pub fn python_strip_range(bytes: &[u8]) -> std::ops::Range<usize> {
+    // Fast path: when both ends are ASCII, only the spaces at the ends need
+    // looking at. An ASCII byte is always a character of its own in UTF-8
+    // (never part of a longer or invalid sequence), so these are exactly
+    // the characters the full decoding below would see there.
+    let is_space = |b: u8| matches!(b, b'\t'..=b'\r' | 0x1c..=0x1f | b' ');
+    let Some(start) = bytes.iter().position(|&b| !(b.is_ascii() && is_space(b))) else {
+        return 0..0;
+    };
+    if bytes[start].is_ascii() {
+        // `start` holds a character that is not a space, so `end` exists.
+        let end = bytes
+            .iter()
+            .rposition(|&b| !(b.is_ascii() && is_space(b)))
+            .map_or(start, |i| i + 1);
+        if bytes[end - 1].is_ascii() {
+            return start..end;
+        }
+    }
+    full_python_strip_range(bytes)
+}
+
+/// [`python_strip_range`] by decoding every character.
+fn full_python_strip_range(bytes: &[u8]) -> std::ops::Range<usize> {
     let mut start = None;
     let mut end = 0;
     let mut pos = 0;
@@ -160,6 +183,48 @@ mod tests {
         assert_eq!(python_strip_range(b"  \xff\xfe  "), 2..4);
         // A truncated sequence before a valid space: the space is still space.
         assert_eq!(python_strip_range(b"x\xe2\xe2\x80\xa8"), 0..2);
+    }
+
+    #[test]
+    fn fast_path_agrees_with_full_decoding() {
+        let pieces: &[&[u8]] = &[
+            b" ",
+            b"\t",
+            b"\n",
+            b"\x0b",
+            b"\x0c",
+            b"\r",
+            b"\x1c",
+            b"\x1f",
+            b"\x1b",
+            b"a",
+            b"\xc2\x85",
+            b"\xe2\x80\xa8",
+            b"\xe2",
+            b"\xff",
+            b"\x80",
+            b"\xc2",
+            b"\xe3\x80\x80",
+        ];
+        // Every sequence of up to four pieces.
+        let mut level: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..4 {
+            level = level
+                .iter()
+                .flat_map(|input| {
+                    pieces
+                        .iter()
+                        .map(move |piece| [input.as_slice(), piece].concat())
+                })
+                .collect();
+            for input in &level {
+                assert_eq!(
+                    python_strip_range(input),
+                    full_python_strip_range(input),
+                    "{input:?}"
+                );
+            }
+        }
     }
 
     #[test]
