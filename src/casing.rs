@@ -38,7 +38,9 @@ fn uncased_in_python(c: char) -> bool {
 /// ```
 pub fn push_upper(out: &mut String, s: &str) {
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| char::from(b.to_ascii_uppercase())));
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_uppercase();
         return;
     }
     for c in s.chars() {
@@ -59,7 +61,9 @@ pub fn push_upper(out: &mut String, s: &str) {
 /// ```
 pub fn push_lower(out: &mut String, s: &str) {
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
         return;
     }
     // Lower-case the runs between the code points Python leaves alone, so
