@@ -6,17 +6,22 @@ use std::path::{Path, PathBuf};
 
 use crate::config::SecretsConfig;
 use crate::environment::Environment;
-use crate::error::{Error, NotFound, Result};
+use crate::error::{Error, NotFound, Result, UnreadableReason};
 use crate::explain::Explanation;
 use crate::hints;
-use crate::naming::{env_var_name, join_like_python, relative_file_path};
+use crate::naming::{
+    env_var_name, env_var_name_of, join_like_python, relative_file_path, relative_file_path_of,
+    with_env_var_name, with_relative_file_path,
+};
 use crate::origin::Origin;
-use crate::request::SecretId;
+use crate::request::{Names, SecretId};
 use crate::source::env::read_var;
 use crate::source::secrets_dir::{FileProblem, Missing, Resolver, SecretsDir};
 use crate::value::{
-    Found, ReadMode, SecretBytes, SecretString, finish_env_value, finish_file_value,
+    Found, ReadMode, SecretBytes, SecretString, finish_env_value, finish_file_value, secret_bytes,
+    secret_text,
 };
+use zeroize::Zeroizing;
 
 /// Reads secrets as flytekit's `SecretsManager` does, safely.
 ///
@@ -162,8 +167,16 @@ impl SecretsManager {
     /// # Ok::<(), flyte_secrets::Error>(())
     /// ```
     pub fn get(&self, group: &str, key: &str) -> Result<SecretString> {
-        self.find(&SecretId::new(group, key)?, ReadMode::Text)?
-            .into_text()
+        let names = Names::new(group, key, "")?;
+        let (buf, place) = self.lookup(names, ReadMode::Text, Sources::Both)?;
+        secret_text(buf).map_err(|offset| {
+            Error::unreadable(
+                names.to_string(),
+                self.origin(names, place),
+                UnreadableReason::NotUtf8 { offset },
+                None,
+            )
+        })
     }
 
     /// A secret as bytes, like flytekit's `get(group, key, encode_mode="rb")`:
@@ -184,9 +197,9 @@ impl SecretsManager {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get_bytes(&self, group: &str, key: &str) -> Result<SecretBytes> {
-        Ok(self
-            .find(&SecretId::new(group, key)?, ReadMode::Bytes)?
-            .into_value())
+        let names = Names::new(group, key, "")?;
+        let (buf, _) = self.lookup(names, ReadMode::Bytes, Sources::Both)?;
+        Ok(secret_bytes(buf))
     }
 
     /// Looks `id` up in `mode` and says where it was found.
@@ -211,56 +224,79 @@ impl SecretsManager {
 
     /// Like [`SecretsManager::find`], restricted to env vars or to files.
     pub(crate) fn find_in(&self, id: &SecretId, mode: ReadMode, sources: Sources) -> Result<Found> {
+        let names = id.names();
+        let (buf, place) = self.lookup(names, mode, sources)?;
+        Ok(Found::new(buf, self.origin(names, place), id.to_string()))
+    }
+
+    /// The lookup itself: the value, finished for `mode`, and where it was.
+    /// Nothing is allocated for names or paths unless something goes wrong.
+    fn lookup(
+        &self,
+        names: Names<'_>,
+        mode: ReadMode,
+        sources: Sources,
+    ) -> Result<(Zeroizing<Vec<u8>>, Place)> {
         if sources != Sources::FilesOnly {
-            let prefixed = env_var_name(self.config.env_prefix().value(), id);
-            if let Some(found) = self.find_var(id, &prefixed, mode) {
-                return Ok(found);
+            let prefix = self.config.env_prefix().value();
+            let read = |name: &OsStr| read_var(&self.env, name);
+            if let Some(mut buf) = with_env_var_name(prefix, names, read) {
+                finish_env_value(&mut buf, mode);
+                return Ok((buf, Place::PrefixedVar));
             }
-            if self.local {
-                let bare = env_var_name(OsStr::new(""), id);
-                if bare != prefixed {
-                    if let Some(found) = self.find_var(id, &bare, mode) {
-                        return Ok(found);
-                    }
+            // Without a prefix the bare name is the one just tried.
+            if self.local && !prefix.is_empty() {
+                if let Some(mut buf) = with_env_var_name(OsStr::new(""), names, read) {
+                    finish_env_value(&mut buf, mode);
+                    return Ok((buf, Place::BareVar));
                 }
             }
         }
         if sources == Sources::EnvOnly {
-            return Err(self.not_found(id, sources, None));
+            return Err(self.not_found(names, sources, None));
         }
-        let relative = relative_file_path(self.config.file_prefix().value(), id);
-        match self.dir.read(&relative, self.config.max_file_size()) {
-            Ok(mut buf) => {
+        let file_prefix = self.config.file_prefix().value();
+        with_relative_file_path(file_prefix, names, |relative| {
+            let unreadable = |reason, io| {
                 let origin = Origin::File {
-                    path: self.shown_path(&relative),
+                    path: self.shown_path(relative),
                 };
-                if let Err(reason) = finish_file_value(&mut buf, mode) {
-                    return Err(Error::unreadable(id.to_string(), origin, reason, None));
-                }
-                Ok(Found::new(buf, origin, id.to_string()))
-            }
-            Err(FileProblem::NotFound(missing)) => Err(self.not_found(id, sources, Some(&missing))),
-            Err(FileProblem::Unreadable(reason, io)) => Err(Error::unreadable(
-                id.to_string(),
-                Origin::File {
-                    path: self.shown_path(&relative),
+                Error::unreadable(names.to_string(), origin, reason, io)
+            };
+            match self.dir.read(relative, self.config.max_file_size()) {
+                Ok(mut buf) => match finish_file_value(&mut buf, mode) {
+                    Ok(()) => Ok((buf, Place::File)),
+                    Err(reason) => Err(unreadable(reason, None)),
                 },
-                reason,
-                io,
-            )),
+                Err(FileProblem::NotFound(missing)) => {
+                    Err(self.not_found(names, sources, Some(&missing)))
+                }
+                Err(FileProblem::Unreadable(reason, io)) => Err(unreadable(reason, io)),
+            }
+        })
+    }
+
+    /// Describes where [`SecretsManager::lookup`] found a value.
+    fn origin(&self, names: Names<'_>, place: Place) -> Origin {
+        let var = |prefix: &OsStr| Origin::EnvVar {
+            name: env_var_name_of(prefix, names)
+                .to_string_lossy()
+                .into_owned(),
+        };
+        match place {
+            Place::PrefixedVar => var(self.config.env_prefix().value()),
+            Place::BareVar => var(OsStr::new("")),
+            Place::File => Origin::File {
+                path: self.shown_path(&relative_file_path_of(
+                    self.config.file_prefix().value(),
+                    names,
+                )),
+            },
         }
     }
 
-    fn find_var(&self, id: &SecretId, name: &OsStr, mode: ReadMode) -> Option<Found> {
-        let mut buf = read_var(&self.env, name)?;
-        finish_env_value(&mut buf, mode);
-        let origin = Origin::EnvVar {
-            name: name.to_string_lossy().into_owned(),
-        };
-        Some(Found::new(buf, origin, id.to_string()))
-    }
-
-    fn not_found(&self, id: &SecretId, sources: Sources, missing: Option<&Missing>) -> Error {
+    fn not_found(&self, names: Names<'_>, sources: Sources, missing: Option<&Missing>) -> Error {
+        let id = &names.to_id();
         let env_vars = if sources == Sources::FilesOnly {
             Vec::new()
         } else {
@@ -343,6 +379,17 @@ impl SecretsManager {
     pub(crate) fn dir_path(&self) -> &Path {
         self.dir.open_path()
     }
+}
+
+/// Where a lookup found its value.
+#[derive(Clone, Copy, Debug)]
+enum Place {
+    /// The env var with the prefix.
+    PrefixedVar,
+    /// The env var without the prefix (local mode).
+    BareVar,
+    /// The file.
+    File,
 }
 
 /// Which places a lookup may read.

@@ -13,7 +13,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
 use crate::casing;
-use crate::request::SecretId;
+use crate::request::{Names, SecretId};
 
 /// The env var flytekit reads for `id` under `prefix`.
 ///
@@ -25,7 +25,12 @@ use crate::request::SecretId;
 /// ```
 #[must_use]
 pub fn env_var_name(prefix: &OsStr, id: &SecretId) -> OsString {
-    let parts_len: usize = id.parts().map(|p| p.len() + 1).sum();
+    env_var_name_of(prefix, id.names())
+}
+
+/// [`env_var_name`] of borrowed names.
+pub(crate) fn env_var_name_of(prefix: &OsStr, names: Names<'_>) -> OsString {
+    let parts_len: usize = names.parts().map(|p| p.len() + 1).sum();
     // Built in one allocation when the prefix is text, as it nearly always is.
     let mut name = String::with_capacity(prefix.len() + parts_len);
     let raw_prefix = match prefix.to_str() {
@@ -35,7 +40,7 @@ pub fn env_var_name(prefix: &OsStr, id: &SecretId) -> OsString {
         }
         None => Some(prefix.as_bytes()),
     };
-    for (i, part) in id.parts().enumerate() {
+    for (i, part) in names.parts().enumerate() {
         if i > 0 {
             name.push('_');
         }
@@ -52,6 +57,66 @@ pub fn env_var_name(prefix: &OsStr, id: &SecretId) -> OsString {
     }
 }
 
+/// Calls `f` with [`env_var_name`], built on the stack when the names are
+/// ASCII and the whole fits in [`INLINE`] bytes (as good as always), so that
+/// a lookup does not allocate for it.
+pub(crate) fn with_env_var_name<R>(
+    prefix: &OsStr,
+    names: Names<'_>,
+    f: impl FnOnce(&OsStr) -> R,
+) -> R {
+    let mut inline = Inline::new();
+    let built = (|| {
+        inline.push(prefix.as_bytes())?;
+        for (i, part) in names.parts().enumerate() {
+            if !part.is_ascii() {
+                return None;
+            }
+            if i > 0 {
+                inline.push(b"_")?;
+            }
+            inline.push(part.as_bytes())?.make_ascii_uppercase();
+        }
+        Some(())
+    })();
+    match built {
+        Some(()) => f(OsStr::from_bytes(inline.as_bytes())),
+        None => f(&env_var_name_of(prefix, names)),
+    }
+}
+
+/// How long a name or relative path may be to be built on the stack.
+const INLINE: usize = 256;
+
+/// A fixed buffer on the stack that names are built in.
+struct Inline {
+    buf: [u8; INLINE],
+    len: usize,
+}
+
+impl Inline {
+    fn new() -> Self {
+        Inline {
+            buf: [0; INLINE],
+            len: 0,
+        }
+    }
+
+    /// Appends `bytes` and returns them, now in the buffer; `None` when they
+    /// do not fit.
+    fn push(&mut self, bytes: &[u8]) -> Option<&mut [u8]> {
+        let end = self.len.checked_add(bytes.len()).filter(|&e| e <= INLINE)?;
+        let appended = &mut self.buf[self.len..end];
+        appended.copy_from_slice(bytes);
+        self.len = end;
+        Some(appended)
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
 /// The file path of `id` relative to the secrets directory.
 ///
 /// ```
@@ -62,7 +127,12 @@ pub fn env_var_name(prefix: &OsStr, id: &SecretId) -> OsString {
 /// ```
 #[must_use]
 pub fn relative_file_path(file_prefix: &OsStr, id: &SecretId) -> PathBuf {
-    let parts: Vec<&str> = id.parts().collect();
+    relative_file_path_of(file_prefix, id.names())
+}
+
+/// [`relative_file_path`] of borrowed names.
+pub(crate) fn relative_file_path_of(file_prefix: &OsStr, names: Names<'_>) -> PathBuf {
+    let parts: Vec<&str> = names.parts().collect();
     let mut lowered = String::new();
     let mut path =
         Vec::with_capacity(file_prefix.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>());
@@ -78,6 +148,36 @@ pub fn relative_file_path(file_prefix: &OsStr, id: &SecretId) -> PathBuf {
         path.extend_from_slice(lowered.as_bytes());
     }
     PathBuf::from(OsString::from_vec(path))
+}
+
+/// Calls `f` with [`relative_file_path`], built on the stack when the names
+/// are ASCII and the path fits in [`INLINE`] bytes.
+pub(crate) fn with_relative_file_path<R>(
+    file_prefix: &OsStr,
+    names: Names<'_>,
+    f: impl FnOnce(&Path) -> R,
+) -> R {
+    let mut inline = Inline::new();
+    let last = names.parts().count().saturating_sub(1);
+    let built = (|| {
+        for (i, part) in names.parts().enumerate() {
+            if !part.is_ascii() {
+                return None;
+            }
+            if i > 0 {
+                inline.push(b"/")?;
+            }
+            if i == last {
+                inline.push(file_prefix.as_bytes())?;
+            }
+            inline.push(part.as_bytes())?.make_ascii_lowercase();
+        }
+        Some(())
+    })();
+    match built {
+        Some(()) => f(Path::new(OsStr::from_bytes(inline.as_bytes()))),
+        None => f(&relative_file_path_of(file_prefix, names)),
+    }
 }
 
 /// `os.path.join(base, relative)`: no separator is added after an empty base
@@ -117,6 +217,32 @@ mod tests {
         );
         assert_eq!(env_var_name(OsStr::new(""), &id("", "k", "")), "K");
         assert_eq!(env_var_name(OsStr::new("p_"), &id("g", "", "")), "p_G");
+    }
+
+    #[test]
+    fn names_built_on_the_stack_match_the_allocated_ones() {
+        let long = "x".repeat(300);
+        let prefixes = [
+            OsString::from("_FSEC_"),
+            OsString::from(""),
+            OsString::from_vec(b"\xff_".to_vec()),
+            OsString::from(long.as_str()),
+        ];
+        let ids = [
+            id("My-Group", "a.B", "v1"),
+            id("", "k", ""),
+            id("straße", "k", ""),
+            id("g", &long, ""),
+            id("ΣΑΣ", "", "Ω"),
+        ];
+        for prefix in &prefixes {
+            for id in &ids {
+                let env = with_env_var_name(prefix, id.names(), OsStr::to_os_string);
+                assert_eq!(env, env_var_name(prefix, id));
+                let rel = with_relative_file_path(prefix, id.names(), Path::to_path_buf);
+                assert_eq!(rel, relative_file_path(prefix, id));
+            }
+        }
     }
 
     #[test]

@@ -80,19 +80,21 @@ impl SecretId {
     /// # Ok::<(), flyte_secrets::Error>(())
     /// ```
     pub fn from_parts(group: String, key: String, group_version: String) -> Result<Self> {
-        check_name("group", &group)?;
-        check_name("key", &key)?;
-        check_name("group_version", &group_version)?;
-        if group.is_empty() && key.is_empty() && group_version.is_empty() {
-            return Err(Error::invalid_request(
-                "no group, key or group_version given: nothing to look up",
-            ));
-        }
+        Names::new(&group, &key, &group_version)?;
         Ok(SecretId {
             group,
             key,
             group_version,
         })
+    }
+
+    /// The three names, borrowed.
+    pub(crate) fn names(&self) -> Names<'_> {
+        Names {
+            group: &self.group,
+            key: &self.key,
+            group_version: &self.group_version,
+        }
     }
 
     /// The group, if given.
@@ -141,13 +143,7 @@ impl SecretId {
     /// # Ok::<(), flyte_secrets::Error>(())
     /// ```
     pub fn parts(&self) -> impl Iterator<Item = &str> + Clone {
-        [
-            self.group.as_str(),
-            self.group_version.as_str(),
-            self.key.as_str(),
-        ]
-        .into_iter()
-        .filter(|p| !p.is_empty())
+        self.names().parts()
     }
 
     /// The same request without its group version.
@@ -168,15 +164,62 @@ fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }
 
+/// The names of a request, borrowed from the caller and validated: what a
+/// lookup works from, so that `get(group, key)` need not copy them into a
+/// [`SecretId`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Names<'a> {
+    group: &'a str,
+    key: &'a str,
+    group_version: &'a str,
+}
+
+impl<'a> Names<'a> {
+    /// Validates the names as [`SecretId::from_parts`] documents.
+    pub(crate) fn new(group: &'a str, key: &'a str, group_version: &'a str) -> Result<Self> {
+        check_name("group", group)?;
+        check_name("key", key)?;
+        check_name("group_version", group_version)?;
+        if group.is_empty() && key.is_empty() && group_version.is_empty() {
+            return Err(Error::invalid_request(
+                "no group, key or group_version given: nothing to look up",
+            ));
+        }
+        Ok(Names {
+            group,
+            key,
+            group_version,
+        })
+    }
+
+    /// The names that are present: group, group_version, key.
+    pub(crate) fn parts(self) -> impl Iterator<Item = &'a str> + Clone {
+        [self.group, self.group_version, self.key]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+    }
+
+    /// An owned [`SecretId`] (for errors and hints).
+    pub(crate) fn to_id(self) -> SecretId {
+        SecretId {
+            group: self.group.to_owned(),
+            key: self.key.to_owned(),
+            group_version: self.group_version.to_owned(),
+        }
+    }
+}
+
 fn check_name(what: &str, name: &str) -> Result<()> {
-    let problem = if name.contains('/') {
-        "contains '/'"
-    } else if name.contains('\0') {
-        "contains a NUL character"
-    } else if name == "." || name == ".." {
+    // One pass for both forbidden bytes: names are short.
+    let problem = if !name.bytes().any(|b| b == b'/' || b == 0) {
+        if name != "." && name != ".." {
+            return Ok(());
+        }
         "is a relative directory name"
+    } else if name.contains('/') {
+        "contains '/'"
     } else {
-        return Ok(());
+        "contains a NUL character"
     };
     Err(Error::invalid_request(format!(
         "{what} \"{}\" {problem}",
@@ -184,18 +227,26 @@ fn check_name(what: &str, name: &str) -> Result<()> {
     )))
 }
 
-impl fmt::Display for SecretId {
+impl fmt::Display for Names<'_> {
     /// The spec form: `group/key`, `key`, `group/key@version`, or `group/`
     /// for a group without a key.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.group.is_empty() {
             write!(f, "{}/", self.group)?;
         }
-        f.write_str(&self.key)?;
+        f.write_str(self.key)?;
         if !self.group_version.is_empty() {
             write!(f, "@{}", self.group_version)?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for SecretId {
+    /// The spec form: `group/key`, `key`, `group/key@version`, or `group/`
+    /// for a group without a key.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.names().fmt(f)
     }
 }
 

@@ -162,6 +162,23 @@ pub(crate) fn secret_bytes(buf: Zeroizing<Vec<u8>>) -> SecretBytes {
     SecretBytes::from(std::mem::take(&mut *buf))
 }
 
+/// Builds a [`SecretString`] from a zeroizing buffer without leaving a copy,
+/// copying it only when it is not already of exact size; `Err` holds the
+/// offset of the first byte that is not UTF-8 (the buffer is wiped).
+pub(crate) fn secret_text(buf: Zeroizing<Vec<u8>>) -> Result<SecretString, usize> {
+    let mut buf = exact(buf);
+    match String::from_utf8(std::mem::take(&mut *buf)) {
+        // Its length is its capacity: the conversion to a boxed str does not
+        // reallocate and leave a copy.
+        Ok(text) => Ok(SecretString::from(text)),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            drop(Zeroizing::new(e.into_bytes()));
+            Err(offset)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
