@@ -65,57 +65,28 @@ pub(crate) fn with_env_var_name<R>(
     names: Names<'_>,
     f: impl FnOnce(&OsStr) -> R,
 ) -> R {
-    let mut inline = Inline::new();
-    let built = (|| {
-        inline.push(prefix.as_bytes())?;
-        for (i, part) in names.parts().enumerate() {
-            if !part.is_ascii() {
-                return None;
-            }
-            if i > 0 {
-                inline.push(b"_")?;
-            }
-            inline.push(part.as_bytes())?.make_ascii_uppercase();
-        }
-        Some(())
-    })();
-    match built {
-        Some(()) => f(OsStr::from_bytes(inline.as_bytes())),
-        None => f(&env_var_name_of(prefix, names)),
+    let prefix_bytes = prefix.as_bytes();
+    if !names.is_ascii() || prefix_bytes.len() + names.joined_len() > INLINE {
+        return f(&env_var_name_of(prefix, names));
     }
+    let mut buf = [0u8; INLINE];
+    buf[..prefix_bytes.len()].copy_from_slice(prefix_bytes);
+    let mut end = prefix_bytes.len();
+    for (i, part) in names.parts().enumerate() {
+        if i > 0 {
+            buf[end] = b'_';
+            end += 1;
+        }
+        buf[end..end + part.len()].copy_from_slice(part.as_bytes());
+        end += part.len();
+    }
+    // `_` has no case, so the joined parts are upper-cased at once.
+    buf[prefix_bytes.len()..end].make_ascii_uppercase();
+    f(OsStr::from_bytes(&buf[..end]))
 }
 
 /// How long a name or relative path may be to be built on the stack.
 const INLINE: usize = 256;
-
-/// A fixed buffer on the stack that names are built in.
-struct Inline {
-    buf: [u8; INLINE],
-    len: usize,
-}
-
-impl Inline {
-    fn new() -> Self {
-        Inline {
-            buf: [0; INLINE],
-            len: 0,
-        }
-    }
-
-    /// Appends `bytes` and returns them, now in the buffer; `None` when they
-    /// do not fit.
-    fn push(&mut self, bytes: &[u8]) -> Option<&mut [u8]> {
-        let end = self.len.checked_add(bytes.len()).filter(|&e| e <= INLINE)?;
-        let appended = &mut self.buf[self.len..end];
-        appended.copy_from_slice(bytes);
-        self.len = end;
-        Some(appended)
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-}
 
 /// The file path of `id` relative to the secrets directory.
 ///
@@ -157,27 +128,28 @@ pub(crate) fn with_relative_file_path<R>(
     names: Names<'_>,
     f: impl FnOnce(&Path) -> R,
 ) -> R {
-    let mut inline = Inline::new();
-    let last = names.parts().count().saturating_sub(1);
-    let built = (|| {
-        for (i, part) in names.parts().enumerate() {
-            if !part.is_ascii() {
-                return None;
-            }
-            if i > 0 {
-                inline.push(b"/")?;
-            }
-            if i == last {
-                inline.push(file_prefix.as_bytes())?;
-            }
-            inline.push(part.as_bytes())?.make_ascii_lowercase();
-        }
-        Some(())
-    })();
-    match built {
-        Some(()) => f(Path::new(OsStr::from_bytes(inline.as_bytes()))),
-        None => f(&relative_file_path_of(file_prefix, names)),
+    let prefix = file_prefix.as_bytes();
+    if !names.is_ascii() || prefix.len() + names.joined_len() > INLINE {
+        return f(&relative_file_path_of(file_prefix, names));
     }
+    let mut buf = [0u8; INLINE];
+    let mut end = 0;
+    let last = names.parts().count() - 1;
+    for (i, part) in names.parts().enumerate() {
+        if i > 0 {
+            buf[end] = b'/';
+            end += 1;
+        }
+        if i == last {
+            buf[end..end + prefix.len()].copy_from_slice(prefix);
+            end += prefix.len();
+        }
+        let lowered = &mut buf[end..end + part.len()];
+        lowered.copy_from_slice(part.as_bytes());
+        lowered.make_ascii_lowercase();
+        end += part.len();
+    }
+    f(Path::new(OsStr::from_bytes(&buf[..end])))
 }
 
 /// `os.path.join(base, relative)`: no separator is added after an empty base

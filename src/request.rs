@@ -199,6 +199,17 @@ impl<'a> Names<'a> {
             .filter(|p| !p.is_empty())
     }
 
+    /// Whether every name is ASCII.
+    pub(crate) fn is_ascii(self) -> bool {
+        self.group.is_ascii() && self.key.is_ascii() && self.group_version.is_ascii()
+    }
+
+    /// The length of the present names joined by one-byte separators.
+    pub(crate) fn joined_len(self) -> usize {
+        let present = self.parts().count();
+        self.group.len() + self.key.len() + self.group_version.len() + present.saturating_sub(1)
+    }
+
     /// An owned [`SecretId`] (for errors and hints).
     pub(crate) fn to_id(self) -> SecretId {
         SecretId {
