@@ -15,7 +15,10 @@
 //!
 //! The `file` group also has `floor_openat`: `openat` relative to a held
 //! directory descriptor, which is what an unconfined reader at the limit
-//! would do.
+//! would do; and `floor_confined`: the very system calls a lookup makes
+//! (`openat2` beneath the held directory, `fstat`, one `read` of size + 1,
+//! `close`) with nothing around them, so that `get / floor_confined` is the
+//! cost of the library's own work.
 //!
 //! Run with `cargo bench --bench lookup` (or `scripts/bench.sh`, which adds
 //! hyperfine, peak RSS and syscall counts). After criterion's own report a
@@ -77,6 +80,26 @@ fn bench_file(c: &mut Criterion, fx: &Fixture, secrets: &SecretsManager) {
             .unwrap();
             let mut buf = [0u8; 4096];
             rustix::io::read(&fd, &mut buf).unwrap()
+        })
+    });
+    // The system calls a confined lookup makes, and nothing else.
+    g.bench_function("floor_confined", |b| {
+        b.iter(|| {
+            let fd = rustix::fs::openat2(
+                &dir,
+                black_box(&relative),
+                rustix::fs::OFlags::RDONLY
+                    | rustix::fs::OFlags::NONBLOCK
+                    | rustix::fs::OFlags::CLOEXEC
+                    | rustix::fs::OFlags::NOCTTY,
+                rustix::fs::Mode::empty(),
+                rustix::fs::ResolveFlags::BENEATH | rustix::fs::ResolveFlags::NO_MAGICLINKS,
+            )
+            .unwrap();
+            let stat = rustix::fs::fstat(&fd).unwrap();
+            let mut buf = [0u8; 4096];
+            let want = usize::try_from(stat.st_size).unwrap() + 1;
+            rustix::io::read(&fd, &mut buf[..want]).unwrap()
         })
     });
     let (group, key) = fixture::FILE_SECRET;
@@ -200,6 +223,12 @@ const ROWS: &[Row] = &[
         what: "file lookup vs openat/read/close",
         bench: "file/get",
         floor: "file/floor_openat",
+        target: None,
+    },
+    Row {
+        what: "file lookup vs its own syscalls, bare",
+        bench: "file/get",
+        floor: "file/floor_confined",
         target: None,
     },
     Row {
