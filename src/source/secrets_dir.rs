@@ -64,9 +64,19 @@ pub(crate) struct SecretsDir {
     /// Absolute names of the directory that an absolute symlink may use to
     /// point back inside: as configured, and its real path.
     root_paths: OnceLock<Vec<PathBuf>>,
-    handle: Mutex<Option<Arc<OwnedFd>>>,
+    handle: Mutex<Option<Arc<Held>>>,
     openat2_missing: AtomicBool,
     resolver: Resolver,
+}
+
+/// The open secrets directory.
+#[derive(Debug)]
+pub(crate) struct Held {
+    fd: OwnedFd,
+    /// Its device and inode, read on the first lookup that finds nothing
+    /// (to tell whether the directory was replaced), then kept: they never
+    /// change for an open descriptor.
+    identity: OnceLock<Option<(u64, u64)>>,
 }
 
 impl SecretsDir {
@@ -85,40 +95,46 @@ impl SecretsDir {
     }
 
     /// The directory's descriptor, opened on first use.
-    pub(crate) fn handle(&self) -> Result<Arc<OwnedFd>, Errno> {
+    fn handle(&self) -> Result<Arc<Held>, Errno> {
         let mut slot = self.handle.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(fd) = &*slot {
-            return Ok(Arc::clone(fd));
+        if let Some(held) = &*slot {
+            return Ok(Arc::clone(held));
         }
-        let path = if self.open_path.as_os_str().is_empty() {
+        let fd = rustix::fs::open(
+            self.path_to_open(),
+            OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        let held = Arc::new(Held {
+            fd,
+            identity: OnceLock::new(),
+        });
+        *slot = Some(Arc::clone(&held));
+        Ok(held)
+    }
+
+    fn path_to_open(&self) -> &Path {
+        if self.open_path.as_os_str().is_empty() {
             Path::new(".")
         } else {
             &self.open_path
-        };
-        let fd = Arc::new(rustix::fs::open(
-            path,
-            OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )?);
-        *slot = Some(Arc::clone(&fd));
-        Ok(fd)
+        }
     }
 
     /// Drops the cached descriptor if the directory at the path is no longer
     /// the one it refers to (deleted, or replaced by another). Returns
-    /// whether it was dropped.
-    fn forget_if_replaced(&self, fd: &OwnedFd) -> bool {
-        let held = rustix::fs::fstat(fd);
-        let now = rustix::fs::stat(if self.open_path.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            &self.open_path
-        });
-        let same =
-            matches!((held, now), (Ok(a), Ok(b)) if a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+    /// whether it was dropped. One `stat` of the path (plus one `fstat` of
+    /// the descriptor the first time).
+    fn forget_if_replaced(&self, held: &Held) -> bool {
+        let identity = |s: Stat| (s.st_dev, s.st_ino);
+        let then = held
+            .identity
+            .get_or_init(|| rustix::fs::fstat(&held.fd).ok().map(identity));
+        let now = rustix::fs::stat(self.path_to_open()).ok().map(identity);
+        let same = then.is_some() && *then == now;
         if !same {
             let mut slot = self.handle.lock().unwrap_or_else(PoisonError::into_inner);
-            if slot.as_deref().is_some_and(|cur| std::ptr::eq(cur, fd)) {
+            if slot.as_deref().is_some_and(|cur| std::ptr::eq(cur, held)) {
                 *slot = None;
             }
         }
@@ -129,14 +145,14 @@ impl SecretsDir {
     /// regular files only, never blocking, never leaving the directory.
     pub(crate) fn open(&self, relative: &Path) -> Result<(OwnedFd, Stat), FileProblem> {
         // The path as flytekit would stat it, used only to classify failures.
-        let shown = &crate::naming::join_like_python(&self.open_path, relative);
+        let shown = || crate::naming::join_like_python(&self.open_path, relative);
         let mut replaced_checked = false;
         let mut races = 0;
         loop {
             let dir = self
                 .handle()
                 .map_err(|e| FileProblem::NotFound(Missing::Dir(e)))?;
-            let outcome = self.open_once(&dir, relative);
+            let outcome = self.open_once(&dir.fd, relative);
             match outcome {
                 Walk::Opened(fd, stat) => return Ok((fd, stat)),
                 Walk::NotRegular(kind) => {
@@ -145,7 +161,7 @@ impl SecretsDir {
                         None,
                     ));
                 }
-                Walk::Escapes => return Err(escaped(shown)),
+                Walk::Escapes => return Err(escaped(&shown())),
                 Walk::Failed(Errno::AGAIN) if races < RACE_RETRIES => races += 1,
                 Walk::Failed(Errno::NOENT) if !replaced_checked => {
                     replaced_checked = true;
@@ -216,10 +232,9 @@ impl SecretsDir {
             ReadError::TooLarge { size } => {
                 FileProblem::Unreadable(UnreadableReason::TooLarge { size, limit }, None)
             }
-            ReadError::Io(e) => classify(
-                e,
-                &crate::naming::join_like_python(&self.open_path, relative),
-            ),
+            ReadError::Io(e) => classify(e, || {
+                crate::naming::join_like_python(&self.open_path, relative)
+            }),
         })
     }
 }
@@ -235,7 +250,7 @@ fn escaped(shown: &Path) -> FileProblem {
 
 /// Turns a failed system call into flytekit's answer: whatever makes
 /// `os.path.exists` false is "not found"; the rest cannot be read.
-fn classify(e: Errno, shown: &Path) -> FileProblem {
+fn classify(e: Errno, shown: impl FnOnce() -> PathBuf) -> FileProblem {
     match e {
         Errno::NOENT => FileProblem::NotFound(Missing::NoEntry),
         Errno::NOTDIR => FileProblem::NotFound(Missing::NotADirectory),
@@ -244,7 +259,7 @@ fn classify(e: Errno, shown: &Path) -> FileProblem {
         Errno::ACCESS | Errno::PERM => {
             // Denied on the file itself (it exists: flytekit's open fails) or
             // on a directory above it (exists() is False: not found).
-            if std::fs::metadata(shown).is_ok() {
+            if std::fs::metadata(shown()).is_ok() {
                 FileProblem::Unreadable(UnreadableReason::PermissionDenied, Some(e.into()))
             } else {
                 FileProblem::NotFound(Missing::SearchDenied)
@@ -254,5 +269,40 @@ fn classify(e: Errno, shown: &Path) -> FileProblem {
             let io: std::io::Error = other.into();
             FileProblem::Unreadable(UnreadableReason::Io(io.kind()), Some(io))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(dir: &SecretsDir, relative: &str) -> Result<Vec<u8>, FileProblem> {
+        dir.read(Path::new(relative), 1 << 20).map(|v| v.to_vec())
+    }
+
+    #[test]
+    fn a_replaced_directory_is_reopened_and_a_kept_one_is_not() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("secrets");
+        std::fs::create_dir_all(path.join("g")).unwrap();
+        std::fs::write(path.join("g/k"), "one").unwrap();
+        let dir = SecretsDir::new(path.clone(), Resolver::Kernel);
+        assert_eq!(read(&dir, "g/k").unwrap(), b"one");
+        let first = dir.handle().unwrap();
+
+        // Not found in the same directory: the descriptor is kept.
+        assert!(matches!(
+            read(&dir, "g/other"),
+            Err(FileProblem::NotFound(Missing::NoEntry))
+        ));
+        assert!(Arc::ptr_eq(&first, &dir.handle().unwrap()));
+
+        // The directory is swapped for another: the next lookup that finds
+        // nothing in the old one looks again in the new one.
+        std::fs::rename(&path, tmp.path().join("old")).unwrap();
+        std::fs::create_dir_all(path.join("g")).unwrap();
+        std::fs::write(path.join("g/other"), "two").unwrap();
+        assert_eq!(read(&dir, "g/other").unwrap(), b"two");
+        assert!(!Arc::ptr_eq(&first, &dir.handle().unwrap()));
     }
 }
