@@ -1,35 +1,35 @@
 //! Lookups measured against their floors, in one run.
 //!
-//! Each group pairs what flyte-secrets does with the least a program could
+//! Each case pairs what flyte-secrets does with the least a program could
 //! do to get the same bytes:
 //!
-//! | group | measured | floor |
+//! | case | measured | floor |
 //! |---|---|---|
 //! | `env` | `SecretsManager::get` of a secret in an env var | `std::env::var_os` of the same name |
 //! | `file` | `get` of a 22-byte file | `File::open` + one `read` + close of the same path |
-//! | `bytes` | `get_bytes` of a 1,679-byte certificate | the same bare open/read/close |
+//! | `file_openat` | the same | `openat` on a held directory descriptor + `read` + close |
+//! | `file_confined` | the same | the very system calls `get` makes, bare: `openat2` beneath the held directory, `fstat`, one `read` of size + 1, `close` |
+//! | `bytes` | `get_bytes` of a 1,679-byte certificate | bare open/read/close |
 //! | `not_found` | `get` of a secret that is nowhere | `var_os` of its name + a failed `File::open` |
 //! | `k8s` | `get` through `password -> ..data/password` | bare open/read/close of the same path |
 //! | `startup` | `SecretsConfig::from_env` (config-file discovery) | `stat` of the same three candidates |
 //! | `process` | the whole `flyte-secrets get db password` process | `cat` of the same file |
 //!
-//! The `file` group also has `floor_openat`: `openat` relative to a held
-//! directory descriptor, which is what an unconfined reader at the limit
-//! would do; and `floor_confined`: the very system calls a lookup makes
-//! (`openat2` beneath the held directory, `fstat`, one `read` of size + 1,
-//! `close`) with nothing around them, so that `get / floor_confined` is the
-//! cost of the library's own work.
-//!
 //! Run with `cargo bench --bench lookup` (or `scripts/bench.sh`, which adds
-//! hyperfine, peak RSS and syscall counts). After criterion's own report a
-//! table gives each median as a ratio to its floor, with the target from
-//! BENCHMARKS.md.
+//! hyperfine, peak RSS, syscall counts and flytekit). Criterion measures
+//! every floor and every lookup. Then, because a shared 2-core machine
+//! drifts between one criterion benchmark and the next, each case is
+//! measured again in *paired rounds*: a batch of floor calls and a batch
+//! of lookups back to back (in alternating order), many times; the ratio
+//! printed is the median of the per-round ratios, beside the ratio of
+//! criterion's medians, and the verdict against the issue's target uses the
+//! paired one.
 
 use std::hint::black_box;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use criterion::Criterion;
 use flyte_secrets::{SecretsConfig, SecretsManager};
@@ -46,136 +46,52 @@ fn bare_read(path: &Path) -> usize {
     f.read(&mut buf).expect("read")
 }
 
-fn bench_env(c: &mut Criterion, secrets: &SecretsManager) {
-    let mut g = c.benchmark_group("env");
-    g.bench_function("floor_var_os", |b| {
-        b.iter(|| std::env::var_os(black_box(fixture::ENV_NAME)))
-    });
-    let (group, key) = fixture::ENV_SECRET;
-    g.bench_function("get", |b| {
-        b.iter(|| secrets.get(black_box(group), black_box(key)).unwrap())
-    });
-    g.finish();
+/// One thing to time: called once per iteration.
+type Op<'a> = Box<dyn FnMut() + 'a>;
+
+/// A lookup and its floor.
+struct Case<'a> {
+    /// Criterion group name.
+    name: &'static str,
+    /// What the summary calls it.
+    what: &'static str,
+    /// The issue's target ratio, if it set one.
+    target: Option<f64>,
+    /// Calls per batch in the paired rounds (about a millisecond's worth).
+    batch: u32,
+    floor: Op<'a>,
+    measured: Op<'a>,
 }
 
-fn bench_file(c: &mut Criterion, fx: &Fixture, secrets: &SecretsManager) {
-    let path = fx.file(fixture::FILE_SECRET);
+fn cases<'a>(fx: &'a Fixture, secrets: &'a SecretsManager) -> Vec<Case<'a>> {
+    let file = fx.file(fixture::FILE_SECRET);
+    let cert = fx.file(fixture::BYTES_SECRET);
+    let k8s = fx.file(fixture::K8S_SECRET);
+    let missing = fx.file(fixture::MISSING_SECRET);
     let dir = rustix::fs::open(
         fx.secrets(),
         rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
         rustix::fs::Mode::empty(),
     )
     .expect("open the secrets directory");
+    let dir = std::rc::Rc::new(dir);
     let relative = Path::new(fixture::FILE_SECRET.0).join(fixture::FILE_SECRET.1);
-    let mut g = c.benchmark_group("file");
-    g.bench_function("floor", |b| b.iter(|| bare_read(black_box(&path))));
-    g.bench_function("floor_openat", |b| {
-        b.iter(|| {
-            let fd = rustix::fs::openat(
-                &dir,
-                black_box(&relative),
-                rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
-                rustix::fs::Mode::empty(),
-            )
-            .unwrap();
-            let mut buf = [0u8; 4096];
-            rustix::io::read(&fd, &mut buf).unwrap()
+    let get = move |(group, key): (&'static str, &'static str)| -> Op<'a> {
+        Box::new(move || {
+            black_box(secrets.get(black_box(group), black_box(key)).unwrap());
         })
-    });
-    // The system calls a confined lookup makes, and nothing else.
-    g.bench_function("floor_confined", |b| {
-        b.iter(|| {
-            let fd = rustix::fs::openat2(
-                &dir,
-                black_box(&relative),
-                rustix::fs::OFlags::RDONLY
-                    | rustix::fs::OFlags::NONBLOCK
-                    | rustix::fs::OFlags::CLOEXEC
-                    | rustix::fs::OFlags::NOCTTY,
-                rustix::fs::Mode::empty(),
-                rustix::fs::ResolveFlags::BENEATH | rustix::fs::ResolveFlags::NO_MAGICLINKS,
-            )
-            .unwrap();
-            let stat = rustix::fs::fstat(&fd).unwrap();
-            let mut buf = [0u8; 4096];
-            let want = usize::try_from(stat.st_size).unwrap() + 1;
-            rustix::io::read(&fd, &mut buf[..want]).unwrap()
-        })
-    });
-    let (group, key) = fixture::FILE_SECRET;
-    g.bench_function("get", |b| {
-        b.iter(|| secrets.get(black_box(group), black_box(key)).unwrap())
-    });
-    g.finish();
-}
-
-fn bench_bytes(c: &mut Criterion, fx: &Fixture, secrets: &SecretsManager) {
-    let path = fx.file(fixture::BYTES_SECRET);
-    let mut g = c.benchmark_group("bytes");
-    g.bench_function("floor", |b| b.iter(|| bare_read(black_box(&path))));
-    let (group, key) = fixture::BYTES_SECRET;
-    g.bench_function("get_bytes", |b| {
-        b.iter(|| secrets.get_bytes(black_box(group), black_box(key)).unwrap())
-    });
-    g.finish();
-}
-
-fn bench_not_found(c: &mut Criterion, fx: &Fixture, secrets: &SecretsManager) {
-    let path = fx.file(fixture::MISSING_SECRET);
-    let (group, key) = fixture::MISSING_SECRET;
-    let var = format!("_FSEC_{}_{}", group.to_uppercase(), key.to_uppercase());
-    let mut g = c.benchmark_group("not_found");
-    g.bench_function("floor", |b| {
-        b.iter(|| {
-            assert!(std::env::var_os(black_box(&var)).is_none());
-            std::fs::File::open(black_box(&path)).is_err()
-        })
-    });
-    g.bench_function("get", |b| {
-        b.iter(|| secrets.get(black_box(group), black_box(key)).unwrap_err())
-    });
-    g.finish();
-}
-
-fn bench_k8s(c: &mut Criterion, fx: &Fixture, secrets: &SecretsManager) {
-    let path = fx.file(fixture::K8S_SECRET);
-    let mut g = c.benchmark_group("k8s");
-    g.bench_function("floor", |b| b.iter(|| bare_read(black_box(&path))));
-    let (group, key) = fixture::K8S_SECRET;
-    g.bench_function("get", |b| {
-        b.iter(|| secrets.get(black_box(group), black_box(key)).unwrap())
-    });
-    g.finish();
-}
-
-fn bench_startup(c: &mut Criterion, fx: &Fixture) {
+    };
+    let (mg, mk) = fixture::MISSING_SECRET;
+    let missing_var = format!("_FSEC_{}_{}", mg.to_uppercase(), mk.to_uppercase());
     // The process's HOME and working directory hold no config file, so
     // discovery looks at ./flytekit.config, ~/.flyte/config and
     // ~/.flyte/config.yaml and finds none.
     let candidates = [
-        std::env::current_dir().unwrap().join("flytekit.config"),
+        fx.root().join("flytekit.config"),
         fx.home().join(".flyte/config"),
         fx.home().join(".flyte/config.yaml"),
     ];
-    let mut g = c.benchmark_group("startup");
-    g.bench_function("floor", |b| {
-        b.iter(|| {
-            candidates
-                .iter()
-                .filter(|p| std::fs::metadata(black_box(p)).is_ok())
-                .count()
-        })
-    });
-    g.bench_function("config_from_env", |b| {
-        b.iter(|| SecretsConfig::from_env().unwrap())
-    });
-    g.finish();
-}
-
-fn bench_process(c: &mut Criterion, fx: &Fixture) {
-    let bin = env!("CARGO_BIN_EXE_flyte-secrets");
-    let path = fx.file(fixture::FILE_SECRET);
-    let run = |cmd: &mut Command| {
+    let run = move |cmd: &mut Command| {
         let status = cmd
             .current_dir(fx.root())
             .env("HOME", fx.home())
@@ -186,82 +102,176 @@ fn bench_process(c: &mut Criterion, fx: &Fixture) {
             .expect("spawn");
         assert!(status.success());
     };
-    let mut g = c.benchmark_group("process");
-    g.bench_function("floor_cat", |b| {
-        b.iter(|| run(Command::new("cat").arg(&path)))
-    });
-    let (group, key) = fixture::FILE_SECRET;
-    g.bench_function("get", |b| {
-        b.iter(|| run(Command::new(bin).args(["get", group, key])))
-    });
-    g.finish();
+    let bin = env!("CARGO_BIN_EXE_flyte-secrets");
+    let (fg, fk) = fixture::FILE_SECRET;
+    let file_for_cat = file.clone();
+
+    vec![
+        Case {
+            name: "env",
+            what: "env lookup vs var_os",
+            target: Some(3.0),
+            batch: 5000,
+            floor: Box::new(|| {
+                black_box(std::env::var_os(black_box(fixture::ENV_NAME)));
+            }),
+            measured: get(fixture::ENV_SECRET),
+        },
+        Case {
+            name: "file",
+            what: "file lookup vs open/read/close",
+            target: Some(1.5),
+            batch: 300,
+            floor: Box::new({
+                let file = file.clone();
+                move || {
+                    black_box(bare_read(black_box(&file)));
+                }
+            }),
+            measured: get(fixture::FILE_SECRET),
+        },
+        Case {
+            name: "file_openat",
+            what: "file lookup vs openat/read/close",
+            target: None,
+            batch: 300,
+            floor: Box::new({
+                let dir = dir.clone();
+                let relative = relative.clone();
+                move || {
+                    let fd = rustix::fs::openat(
+                        &*dir,
+                        black_box(&relative),
+                        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+                        rustix::fs::Mode::empty(),
+                    )
+                    .unwrap();
+                    let mut buf = [0u8; 4096];
+                    black_box(rustix::io::read(&fd, &mut buf).unwrap());
+                }
+            }),
+            measured: get(fixture::FILE_SECRET),
+        },
+        Case {
+            name: "file_confined",
+            what: "file lookup vs its own syscalls, bare",
+            target: None,
+            batch: 300,
+            floor: Box::new(move || {
+                let fd = rustix::fs::openat2(
+                    &*dir,
+                    black_box(&relative),
+                    rustix::fs::OFlags::RDONLY
+                        | rustix::fs::OFlags::NONBLOCK
+                        | rustix::fs::OFlags::CLOEXEC
+                        | rustix::fs::OFlags::NOCTTY,
+                    rustix::fs::Mode::empty(),
+                    rustix::fs::ResolveFlags::BENEATH | rustix::fs::ResolveFlags::NO_MAGICLINKS,
+                )
+                .unwrap();
+                let stat = rustix::fs::fstat(&fd).unwrap();
+                let mut buf = [0u8; 4096];
+                let want = usize::try_from(stat.st_size).unwrap() + 1;
+                black_box(rustix::io::read(&fd, &mut buf[..want]).unwrap());
+            }),
+            measured: get(fixture::FILE_SECRET),
+        },
+        Case {
+            name: "bytes",
+            what: "bytes mode (1.6 KiB) vs open/read/close",
+            target: None,
+            batch: 300,
+            floor: Box::new(move || {
+                black_box(bare_read(black_box(&cert)));
+            }),
+            measured: Box::new(move || {
+                let (g, k) = fixture::BYTES_SECRET;
+                black_box(secrets.get_bytes(black_box(g), black_box(k)).unwrap());
+            }),
+        },
+        Case {
+            name: "not_found",
+            what: "not found vs var_os + failed open",
+            target: None,
+            batch: 300,
+            floor: Box::new(move || {
+                assert!(std::env::var_os(black_box(&missing_var)).is_none());
+                assert!(std::fs::File::open(black_box(&missing)).is_err());
+            }),
+            measured: Box::new(move || {
+                black_box(secrets.get(black_box(mg), black_box(mk)).unwrap_err());
+            }),
+        },
+        Case {
+            name: "k8s",
+            what: "k8s ..data lookup vs open/read/close",
+            target: None,
+            batch: 300,
+            floor: Box::new(move || {
+                black_box(bare_read(black_box(&k8s)));
+            }),
+            measured: get(fixture::K8S_SECRET),
+        },
+        Case {
+            name: "startup",
+            what: "config discovery vs 3 stats",
+            target: None,
+            batch: 300,
+            floor: Box::new(move || {
+                let found = candidates
+                    .iter()
+                    .filter(|p| std::fs::metadata(black_box(p)).is_ok())
+                    .count();
+                black_box(found);
+            }),
+            measured: Box::new(|| {
+                black_box(SecretsConfig::from_env().unwrap());
+            }),
+        },
+        Case {
+            name: "process",
+            what: "flyte-secrets get process vs cat",
+            target: Some(2.0),
+            batch: 2,
+            floor: Box::new(move || run(Command::new("cat").arg(&file_for_cat))),
+            measured: Box::new(move || run(Command::new(bin).args(["get", fg, fk]))),
+        },
+    ]
 }
 
-/// One line of the summary: a measured benchmark, its floor, and the
-/// target ratio (if the issue set one).
-struct Row {
-    what: &'static str,
-    bench: &'static str,
-    floor: &'static str,
-    target: Option<f64>,
+/// Paired rounds for `rounds` rounds: returns the median time per call of
+/// the floor and of the lookup (ns), and the median per-round ratio.
+fn paired(case: &mut Case<'_>, rounds: usize) -> (f64, f64, f64) {
+    let time = |op: &mut Op<'_>, n: u32| {
+        let start = Instant::now();
+        for _ in 0..n {
+            op();
+        }
+        start.elapsed().as_nanos() as f64 / f64::from(n)
+    };
+    // Warm-up.
+    time(&mut case.floor, case.batch);
+    time(&mut case.measured, case.batch);
+    let (mut floors, mut lookups, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (f, m) = if round % 2 == 0 {
+            let f = time(&mut case.floor, case.batch);
+            (f, time(&mut case.measured, case.batch))
+        } else {
+            let m = time(&mut case.measured, case.batch);
+            (time(&mut case.floor, case.batch), m)
+        };
+        floors.push(f);
+        lookups.push(m);
+        ratios.push(m / f);
+    }
+    (median(floors), median(lookups), median(ratios))
 }
 
-const ROWS: &[Row] = &[
-    Row {
-        what: "env lookup vs var_os",
-        bench: "env/get",
-        floor: "env/floor_var_os",
-        target: Some(3.0),
-    },
-    Row {
-        what: "file lookup vs open/read/close",
-        bench: "file/get",
-        floor: "file/floor",
-        target: Some(1.5),
-    },
-    Row {
-        what: "file lookup vs openat/read/close",
-        bench: "file/get",
-        floor: "file/floor_openat",
-        target: None,
-    },
-    Row {
-        what: "file lookup vs its own syscalls, bare",
-        bench: "file/get",
-        floor: "file/floor_confined",
-        target: None,
-    },
-    Row {
-        what: "bytes mode (1.6 KiB) vs open/read/close",
-        bench: "bytes/get_bytes",
-        floor: "bytes/floor",
-        target: None,
-    },
-    Row {
-        what: "not found vs var_os + failed open",
-        bench: "not_found/get",
-        floor: "not_found/floor",
-        target: None,
-    },
-    Row {
-        what: "k8s ..data lookup vs open/read/close",
-        bench: "k8s/get",
-        floor: "k8s/floor",
-        target: None,
-    },
-    Row {
-        what: "config discovery vs 3 stats",
-        bench: "startup/config_from_env",
-        floor: "startup/floor",
-        target: None,
-    },
-    Row {
-        what: "flyte-secrets get process vs cat",
-        bench: "process/get",
-        floor: "process/floor_cat",
-        target: Some(2.0),
-    },
-];
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
 
 /// Where criterion writes its results: as criterion decides it
 /// (`CRITERION_HOME`, else the cargo target directory), with the target
@@ -283,8 +293,8 @@ fn criterion_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// The median, in nanoseconds, of `id` if it was measured by this run.
-fn median_ns(dirs: &[PathBuf], id: &str, since: SystemTime) -> Option<f64> {
+/// The median, in nanoseconds, of `id` if criterion measured it in this run.
+fn criterion_median(dirs: &[PathBuf], id: &str, since: SystemTime) -> Option<f64> {
     dirs.iter().find_map(|dir| {
         let file = dir.join(id).join("new/estimates.json");
         let fresh = std::fs::metadata(&file)
@@ -308,37 +318,6 @@ fn human(ns: f64) -> String {
     }
 }
 
-fn summary(since: SystemTime) {
-    let dirs = criterion_dirs();
-    println!();
-    println!("Ratios to the floor (medians of this run):");
-    println!(
-        "{:<42} {:>12} {:>12} {:>8} {:>8}  verdict",
-        "", "measured", "floor", "ratio", "target"
-    );
-    for row in ROWS {
-        let (Some(m), Some(f)) = (
-            median_ns(&dirs, row.bench, since),
-            median_ns(&dirs, row.floor, since),
-        ) else {
-            continue;
-        };
-        let ratio = m / f;
-        let (target, verdict) = match row.target {
-            Some(t) => (format!("≤{t}×"), if ratio <= t { "met" } else { "NOT MET" }),
-            None => (String::new(), ""),
-        };
-        println!(
-            "{:<42} {:>12} {:>12} {:>7.2}× {:>8}  {verdict}",
-            row.what,
-            human(m),
-            human(f),
-            ratio,
-            target
-        );
-    }
-}
-
 fn main() {
     // SAFETY: no other thread exists yet; nothing reads the environment
     // concurrently.
@@ -351,27 +330,64 @@ fn main() {
         std::env::set_var("FLYTE_SECRETS_DEFAULT_DIR", fx.secrets());
     }
     std::env::set_current_dir(fx.root()).expect("cd into the fixture");
-
     let secrets = SecretsManager::from_env().expect("settings");
-    assert_eq!(
-        secrets
-            .get("db", "password")
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
-        Ok(())
-    );
+    assert!(secrets.get("db", "password").is_ok());
 
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
-    bench_env(&mut c, &secrets);
-    bench_file(&mut c, &fx, &secrets);
-    bench_bytes(&mut c, &fx, &secrets);
-    bench_not_found(&mut c, &fx, &secrets);
-    bench_k8s(&mut c, &fx, &secrets);
-    bench_startup(&mut c, &fx);
-    bench_process(&mut c, &fx);
+    let mut cases = cases(&fx, &secrets);
+    for case in &mut cases {
+        let mut g = c.benchmark_group(case.name);
+        g.bench_function("floor", |b| b.iter(&mut case.floor));
+        g.bench_function("lookup", |b| b.iter(&mut case.measured));
+        g.finish();
+    }
     c.final_summary();
-    summary(started);
+
+    // The paired rounds and the table, for the cases criterion ran (a
+    // filter such as `cargo bench --bench lookup -- env` selects cases).
+    let dirs = criterion_dirs();
+    let rounds = std::env::var("PAIRED_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(201);
+    let mut table = Vec::new();
+    for case in &mut cases {
+        let (Some(cm), Some(cf)) = (
+            criterion_median(&dirs, &format!("{}/lookup", case.name), started),
+            criterion_median(&dirs, &format!("{}/floor", case.name), started),
+        ) else {
+            continue;
+        };
+        let (pf, pm, ratio) = paired(case, rounds);
+        table.push((case.what, case.target, cm, cf, pm, pf, ratio));
+    }
+    if table.is_empty() {
+        return;
+    }
+    println!();
+    println!("Ratios to the floor. criterion: medians of its runs above; paired: {rounds} rounds");
+    println!("of a floor batch and a lookup batch back to back, median of the per-round ratios.");
+    println!(
+        "{:<40} {:>10} {:>10} {:>6} | {:>10} {:>10} {:>6} {:>6}  verdict",
+        "", "lookup", "floor", "ratio", "lookup", "floor", "ratio", "target"
+    );
+    println!("{:<40} {:^28} | {:^35}", "", "criterion", "paired");
+    for (what, target, cm, cf, pm, pf, ratio) in table {
+        let (target, verdict) = match target {
+            Some(t) => (format!("≤{t}×"), if ratio <= t { "met" } else { "NOT MET" }),
+            None => (String::new(), ""),
+        };
+        println!(
+            "{what:<40} {:>10} {:>10} {:>5.2}× | {:>10} {:>10} {:>5.2}× {target:>6}  {verdict}",
+            human(cm),
+            human(cf),
+            cm / cf,
+            human(pm),
+            human(pf),
+            ratio,
+        );
+    }
 }
