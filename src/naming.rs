@@ -86,7 +86,7 @@ pub(crate) fn with_env_var_name<R>(
 }
 
 /// How long a name or relative path may be to be built on the stack.
-const INLINE: usize = 256;
+const INLINE: usize = 128;
 
 /// The file path of `id` relative to the secrets directory.
 ///

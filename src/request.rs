@@ -94,6 +94,7 @@ impl SecretId {
             group: &self.group,
             key: &self.key,
             group_version: &self.group_version,
+            ascii: self.group.is_ascii() && self.key.is_ascii() && self.group_version.is_ascii(),
         }
     }
 
@@ -172,14 +173,29 @@ pub(crate) struct Names<'a> {
     group: &'a str,
     key: &'a str,
     group_version: &'a str,
+    /// Whether all three are ASCII (learnt while validating them).
+    ascii: bool,
 }
 
 impl<'a> Names<'a> {
     /// Validates the names as [`SecretId::from_parts`] documents.
     pub(crate) fn new(group: &'a str, key: &'a str, group_version: &'a str) -> Result<Self> {
-        check_name("group", group)?;
-        check_name("key", key)?;
-        check_name("group_version", group_version)?;
+        // One pass over each name finds what is forbidden and what is not
+        // ASCII; the error is worked out apart, when there is one.
+        let scan = |name: &str| {
+            let (mut bad, mut high) = (name == "." || name == "..", false);
+            for &b in name.as_bytes() {
+                bad |= b == b'/' || b == 0;
+                high |= b >= 0x80;
+            }
+            (bad, high)
+        };
+        let (g, k, v) = (scan(group), scan(key), scan(group_version));
+        if g.0 || k.0 || v.0 {
+            check_name("group", group)?;
+            check_name("key", key)?;
+            check_name("group_version", group_version)?;
+        }
         if group.is_empty() && key.is_empty() && group_version.is_empty() {
             return Err(Error::invalid_request(
                 "no group, key or group_version given: nothing to look up",
@@ -189,6 +205,7 @@ impl<'a> Names<'a> {
             group,
             key,
             group_version,
+            ascii: !(g.1 || k.1 || v.1),
         })
     }
 
@@ -201,7 +218,7 @@ impl<'a> Names<'a> {
 
     /// Whether every name is ASCII.
     pub(crate) fn is_ascii(self) -> bool {
-        self.group.is_ascii() && self.key.is_ascii() && self.group_version.is_ascii()
+        self.ascii
     }
 
     /// The length of the present names joined by one-byte separators.
@@ -220,17 +237,16 @@ impl<'a> Names<'a> {
     }
 }
 
+#[cold]
 fn check_name(what: &str, name: &str) -> Result<()> {
-    // One pass for both forbidden bytes: names are short.
-    let problem = if !name.bytes().any(|b| b == b'/' || b == 0) {
-        if name != "." && name != ".." {
-            return Ok(());
-        }
-        "is a relative directory name"
-    } else if name.contains('/') {
+    let problem = if name.contains('/') {
         "contains '/'"
-    } else {
+    } else if name.contains('\0') {
         "contains a NUL character"
+    } else if name == "." || name == ".." {
+        "is a relative directory name"
+    } else {
+        return Ok(());
     };
     Err(Error::invalid_request(format!(
         "{what} \"{}\" {problem}",
