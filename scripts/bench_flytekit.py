@@ -121,9 +121,10 @@ def main():
         flytekit = json.loads(child.stdout.strip().splitlines()[-1])
         rows = []
         for kind, (group, key), _, target in KINDS:
+            # The same environment as flytekit's (getenv scans it).
             timed = subprocess.run(
                 [lookups, "--fixture", fx, "time", kind, str(a.calls)],
-                check=True, capture_output=True, text=True,
+                check=True, capture_output=True, text=True, env=env,
             )
             ours = json.loads(timed.stdout)["median_ns"]
             # The same answer from both sides (flyte-secrets' command line).
