@@ -48,6 +48,11 @@ fn env_hints(manager: &SecretsManager, id: &SecretId, hints: &mut Vec<String>) {
 }
 
 fn file_hints(manager: &SecretsManager, id: &SecretId, missing: &Missing, hints: &mut Vec<String>) {
+    // Nothing to say about a file that is simply not there (the common
+    // case): do not build the names the other hints need.
+    if *missing == Missing::NoEntry {
+        return;
+    }
     let dir = manager
         .config()
         .default_dir()
