@@ -30,6 +30,11 @@ pub fn env_var_name(prefix: &OsStr, id: &SecretId) -> OsString {
 
 /// [`env_var_name`] of borrowed names.
 pub(crate) fn env_var_name_of(prefix: &OsStr, names: Names<'_>) -> OsString {
+    with_env_var_name(prefix, names, OsStr::to_os_string)
+}
+
+/// [`env_var_name`] for any names (the stack builder's fallback).
+fn env_var_name_on_heap(prefix: &OsStr, names: Names<'_>) -> OsString {
     let parts_len: usize = names.parts().map(|p| p.len() + 1).sum();
     // Built in one allocation when the prefix is text, as it nearly always is.
     let mut name = String::with_capacity(prefix.len() + parts_len);
@@ -67,7 +72,7 @@ pub(crate) fn with_env_var_name<R>(
 ) -> R {
     let prefix_bytes = prefix.as_bytes();
     if !names.is_ascii() || prefix_bytes.len() + names.joined_len() > INLINE {
-        return f(&env_var_name_of(prefix, names));
+        return f(&env_var_name_on_heap(prefix, names));
     }
     let mut buf = [0u8; INLINE];
     buf[..prefix_bytes.len()].copy_from_slice(prefix_bytes);
@@ -103,6 +108,11 @@ pub fn relative_file_path(file_prefix: &OsStr, id: &SecretId) -> PathBuf {
 
 /// [`relative_file_path`] of borrowed names.
 pub(crate) fn relative_file_path_of(file_prefix: &OsStr, names: Names<'_>) -> PathBuf {
+    with_relative_file_path(file_prefix, names, Path::to_path_buf)
+}
+
+/// [`relative_file_path`] for any names (the stack builder's fallback).
+fn relative_file_path_on_heap(file_prefix: &OsStr, names: Names<'_>) -> PathBuf {
     let parts: Vec<&str> = names.parts().collect();
     let mut lowered = String::new();
     let mut path =
@@ -130,7 +140,7 @@ pub(crate) fn with_relative_file_path<R>(
 ) -> R {
     let prefix = file_prefix.as_bytes();
     if !names.is_ascii() || prefix.len() + names.joined_len() > INLINE {
-        return f(&relative_file_path_of(file_prefix, names));
+        return f(&relative_file_path_on_heap(file_prefix, names));
     }
     let mut buf = [0u8; INLINE];
     let mut end = 0;
@@ -210,9 +220,9 @@ mod tests {
         for prefix in &prefixes {
             for id in &ids {
                 let env = with_env_var_name(prefix, id.names(), OsStr::to_os_string);
-                assert_eq!(env, env_var_name(prefix, id));
+                assert_eq!(env, env_var_name_on_heap(prefix, id.names()));
                 let rel = with_relative_file_path(prefix, id.names(), Path::to_path_buf);
-                assert_eq!(rel, relative_file_path(prefix, id));
+                assert_eq!(rel, relative_file_path_on_heap(prefix, id.names()));
             }
         }
     }
