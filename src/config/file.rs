@@ -10,6 +10,10 @@ use crate::error::{Error, Result};
 use crate::source::read::{TextFileError, read_text_file};
 
 /// The largest config file read; flytekit config files are a few hundred bytes.
+///
+/// ```
+/// assert_eq!(flyte_secrets::config::MAX_CONFIG_FILE_SIZE, 1 << 20);
+/// ```
 pub const MAX_CONFIG_FILE_SIZE: u64 = 1 << 20;
 
 /// Reads and parses `used`. A YAML file is checked to be readable text, as
