@@ -39,6 +39,12 @@ struct OptionValue {
 }
 
 /// A value read from an INI file, after interpolation.
+///
+/// ```
+/// use flyte_secrets::config::ini::Ini;
+/// let v = Ini::parse("[s]\n\nk = %%v\n").unwrap().get("s", "K").unwrap().unwrap();
+/// assert_eq!((v.value.as_str(), v.line, v.section.as_str()), ("%v", 3, "s"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IniValue {
     /// The value, as `configparser.get` returns it.
@@ -50,6 +56,12 @@ pub struct IniValue {
 }
 
 /// A syntax problem that makes `configparser` refuse the whole file.
+///
+/// ```
+/// use flyte_secrets::config::ini::Ini;
+/// let e = Ini::parse("[s]\nno delimiter here\n").unwrap_err();
+/// assert_eq!(e.line, 2);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IniError {
     /// 1-based line number.
@@ -60,6 +72,12 @@ pub struct IniError {
 
 /// Why an option that is present still counts as unset (configparser raises
 /// an `InterpolationError`, which flytekit swallows).
+///
+/// ```
+/// use flyte_secrets::config::ini::Ini;
+/// let ini = Ini::parse("[s]\nk = %(missing)s\n").unwrap();
+/// assert_eq!(ini.get("s", "k").unwrap_err().line, 2);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InterpolationProblem {
     /// The line of the option.

@@ -1,4 +1,6 @@
 //! One integration test binary, a module per theme.
 
+mod cli;
 mod conformance;
 mod support;
+mod workflow;
