@@ -260,8 +260,9 @@ impl SecretsDir {
                 Walk::Failed(e) => return Err(classify(e, || shown.clone())),
             }
         };
-        let dir =
-            rustix::fs::Dir::read_from(&fd).map_err(|e| classify(e, || self.open_path.clone()))?;
+        // The descriptor was opened here for this listing: the stream takes
+        // it over (read_from would reopen "." and ask for its flags first).
+        let dir = rustix::fs::Dir::new(fd).map_err(|e| classify(e, || self.open_path.clone()))?;
         let mut entries = Vec::new();
         for entry in dir {
             let entry = entry.map_err(|e| classify(e, || self.open_path.clone()))?;
