@@ -63,8 +63,15 @@ fn env_hints(manager: &SecretsManager, id: &SecretId, hints: &mut Vec<String>) {
     }
     let names: Vec<String> = env.var_names().iter().map(|n| lossy(n)).collect();
     let wanted: Vec<String> = expected.iter().map(|e| canonical(e)).collect();
+    let bare_shown = lossy(&bare);
     for name in &names {
-        if expected.contains(name) || *name == lossy(&bare) {
+        if expected.contains(name) || *name == bare_shown {
+            continue;
+        }
+        // An ASCII name keeps its length in canonical form: one of another
+        // length cannot match, and need not be converted (this loop runs
+        // over the whole environment on every lookup that finds nothing).
+        if name.is_ascii() && !wanted.iter().any(|w| w.len() == name.len()) {
             continue;
         }
         if let Some(i) = wanted.iter().position(|w| *w == canonical(name)) {
