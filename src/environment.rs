@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
 /// The environment a [`SecretsManager`](crate::SecretsManager) and
@@ -142,7 +142,14 @@ impl Environment {
     #[must_use]
     pub fn var_names(&self) -> Vec<OsString> {
         let mut names: Vec<OsString> = match &self.vars {
-            None => std::env::vars_os().map(|(k, _)| k).collect(),
+            // std hands out each value with its name; the copies of values
+            // (secrets among them) are wiped, not just freed.
+            None => std::env::vars_os()
+                .map(|(k, v)| {
+                    drop(zeroize::Zeroizing::new(v.into_vec()));
+                    k
+                })
+                .collect(),
             Some(vars) => vars.keys().cloned().collect(),
         };
         names.sort();
