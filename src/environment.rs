@@ -118,7 +118,8 @@ impl Environment {
         }
     }
 
-    /// Whether a variable is set (its value is not copied).
+    /// Whether a variable is set (for the process environment the value std
+    /// copies out is wiped at once).
     ///
     /// ```
     /// let env = flyte_secrets::Environment::from_vars([("A", "")]);
@@ -128,7 +129,11 @@ impl Environment {
     pub fn is_set(&self, name: impl AsRef<OsStr>) -> bool {
         let name = name.as_ref();
         match &self.vars {
-            None => self.var_os(name).is_some(),
+            // std can only copy the value out: the copy is wiped at once.
+            None => self
+                .var_os(name)
+                .map(|v| drop(zeroize::Zeroizing::new(v.into_vec())))
+                .is_some(),
             Some(vars) => vars.contains_key(name),
         }
     }
