@@ -46,7 +46,11 @@ fn expectation(case: &Value) -> Expect {
         return Expect::Value(ok.as_bytes().to_vec());
     }
     if let Some(b64) = res.get("ok_bytes_b64").and_then(Value::as_str) {
-        return Expect::Value(base64::engine::general_purpose::STANDARD.decode(b64).unwrap());
+        return Expect::Value(
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .unwrap(),
+        );
     }
     let kind = res["error"]["type"].as_str().unwrap();
     let message = res["error"]["message"].as_str().unwrap_or("");
@@ -96,8 +100,7 @@ fn lay_out(case: &Value, d: &Path) -> BTreeMap<String, String> {
         for (rel, target) in links {
             let p = d.join(rel);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::os::unix::fs::symlink(target.as_str().unwrap().replace("{dir}", dir), &p)
-                .unwrap();
+            std::os::unix::fs::symlink(target.as_str().unwrap().replace("{dir}", dir), &p).unwrap();
         }
     }
     let mut env = BTreeMap::new();
@@ -180,7 +183,10 @@ fn check_binary(case: &Value, want: &Expect, d: &Path) -> Option<String> {
         .unwrap();
     let code = out.status.code().unwrap_or(-1);
     let err = String::from_utf8_lossy(&out.stderr);
-    let shown = format!("exit {code}, stdout {:?}, stderr {err:?}", String::from_utf8_lossy(&out.stdout));
+    let shown = format!(
+        "exit {code}, stdout {:?}, stderr {err:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let dir = d.to_str().unwrap();
     let want_code = match want {
         Expect::Exit(c) => *c,
@@ -191,14 +197,23 @@ fn check_binary(case: &Value, want: &Expect, d: &Path) -> Option<String> {
         return Some(format!("binary: expected exit {want_code}; got {shown}"));
     }
     match want {
-        Expect::Value(v) if &out.stdout != v => Some(format!("binary: expected stdout {v:?}; got {shown}")),
+        Expect::Value(v) if &out.stdout != v => {
+            Some(format!("binary: expected stdout {v:?}; got {shown}"))
+        }
         Expect::Explain { method, value } => {
             let Ok(doc) = serde_json::from_slice::<Value>(&out.stdout) else {
-                return Some(format!("binary: explain --json printed no JSON; got {shown}"));
+                return Some(format!(
+                    "binary: explain --json printed no JSON; got {shown}"
+                ));
             };
-            let got = if method == "env_var" { &doc["env_vars"][0] } else { &doc["file"] };
+            let got = if method == "env_var" {
+                &doc["env_vars"][0]
+            } else {
+                &doc["file"]
+            };
             let want = value.replace("{dir}", dir);
-            (got.as_str() != Some(want.as_str())).then(|| format!("binary: expected {method} {want:?}; got {got}"))
+            (got.as_str() != Some(want.as_str()))
+                .then(|| format!("binary: expected {method} {want:?}; got {got}"))
         }
         Expect::NotFound { mentions } => mentions
             .iter()
@@ -221,7 +236,11 @@ fn check_library_portable(case: &Value, want: &Expect, d: &Path) -> Option<Strin
 }
 
 fn library(case: &Value, want: &Expect, d: &Path, portable: bool) -> Option<String> {
-    let label = if portable { "library (portable)" } else { "library" };
+    let label = if portable {
+        "library (portable)"
+    } else {
+        "library"
+    };
     let env = Environment::from_vars(lay_out(case, d)).with_current_dir(d);
     let c = call(case);
     let dir = d.to_str().unwrap();
@@ -233,9 +252,19 @@ fn library(case: &Value, want: &Expect, d: &Path, portable: bool) -> Option<Stri
         let id = SecretId::from_parts(c.group.clone(), c.key.clone(), c.version.clone())?;
         match c.method.as_str() {
             "env_var" => Ok(manager.explain(&id).env_vars[0].clone().into_bytes()),
-            "file" => Ok(manager.explain(&id).file.to_str().unwrap().as_bytes().to_vec()),
+            "file" => Ok(manager
+                .explain(&id)
+                .file
+                .to_str()
+                .unwrap()
+                .as_bytes()
+                .to_vec()),
             _ => {
-                let mode = if c.bytes { ReadMode::Bytes } else { ReadMode::Text };
+                let mode = if c.bytes {
+                    ReadMode::Bytes
+                } else {
+                    ReadMode::Text
+                };
                 manager
                     .find(&id, mode)
                     .map(|f| f.value().expose_secret().to_vec())
@@ -244,7 +273,11 @@ fn library(case: &Value, want: &Expect, d: &Path, portable: bool) -> Option<Stri
     });
     match (want, result) {
         (Expect::Value(v), Ok(got)) if &got == v => None,
-        (Expect::Explain { value, .. }, Ok(got)) if got == value.replace("{dir}", dir).into_bytes() => None,
+        (Expect::Explain { value, .. }, Ok(got))
+            if got == value.replace("{dir}", dir).into_bytes() =>
+        {
+            None
+        }
         (Expect::Exit(code), Err(e)) if i32::from(e.kind().exit_code()) == *code => None,
         (Expect::NotFound { mentions }, Err(e)) if e.kind() == ErrorKind::NotFound => {
             let text = e.to_string();
@@ -254,13 +287,18 @@ fn library(case: &Value, want: &Expect, d: &Path, portable: bool) -> Option<Stri
                 .find(|m| !text.contains(m.as_str()))
                 .map(|m| format!("{label}: error should name {m:?}; got {text}"))
         }
-        (want, Ok(got)) => Some(format!("{label}: expected {want:?}; got value {:?}", String::from_utf8_lossy(&got))),
+        (want, Ok(got)) => Some(format!(
+            "{label}: expected {want:?}; got value {:?}",
+            String::from_utf8_lossy(&got)
+        )),
         (want, Err(e)) => Some(format!("{label}: expected {want:?}; got error {e}")),
     }
 }
 
 fn run_file(name: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/conformance").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/conformance")
+        .join(name);
     let cases: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert!(!cases.is_empty());
     let mut failures = Vec::new();
@@ -284,7 +322,12 @@ fn run_file(name: &str) {
         }
     }
     assert!(ran > 0, "no case ran from {name}");
-    assert!(failures.is_empty(), "{} failing:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
