@@ -51,6 +51,7 @@ fn read_text(path: &Path) -> Result<String> {
             ),
         ),
         ReadError::Io(e) => Error::config_io(path, format!("cannot read it: {e}"), e.into()),
+        ReadError::OutOfMemory => Error::config(Some(path), None, "out of memory reading it"),
     })?;
     String::from_utf8(bytes.to_vec()).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();

@@ -220,6 +220,9 @@ impl SecretsDir {
                 e,
                 &crate::naming::join_like_python(&self.open_path, relative),
             ),
+            ReadError::OutOfMemory => {
+                FileProblem::Unreadable(UnreadableReason::Io(std::io::ErrorKind::OutOfMemory), None)
+            }
         })
     }
 }
