@@ -7,6 +7,7 @@
 //! walk in `resolve` gives the answer.
 
 use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -21,6 +22,12 @@ use crate::error::UnreadableReason;
 
 /// How many times a lookup restarts after the kernel saw a rename race.
 const RACE_RETRIES: usize = 4;
+
+/// How many times a lookup that found nothing is repeated, for a directory
+/// that vanished under it during a rotation. Only missing secrets pay (a
+/// few microseconds); a rotation every few microseconds, as in the tests,
+/// would still need several losing races in a row to be seen.
+const VANISHED_RETRIES: usize = 8;
 
 /// Why a file was not there, for the not-found message and its hints.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,8 +137,15 @@ impl SecretsDir {
     pub(crate) fn open(&self, relative: &Path) -> Result<(OwnedFd, Stat), FileProblem> {
         // The path as flytekit would stat it, used only to classify failures.
         let shown = &crate::naming::join_like_python(&self.open_path, relative);
+        // Names cannot hold NUL (requests are validated), but a file prefix
+        // from a config file can; no file has such a path, and flytekit's
+        // os.path.exists() says False: not found, without a system call.
+        if relative.as_os_str().as_bytes().contains(&0) {
+            return Err(FileProblem::NotFound(Missing::NoEntry));
+        }
         let mut replaced_checked = false;
         let mut races = 0;
+        let mut vanished = 0;
         loop {
             let dir = self
                 .handle()
@@ -147,6 +161,11 @@ impl SecretsDir {
                 }
                 Walk::Escapes => return Err(escaped(shown)),
                 Walk::Failed(Errno::AGAIN) if races < RACE_RETRIES => races += 1,
+                // Kubernetes rotation: the lookup followed `..data` into
+                // the old timestamped directory just before it was
+                // swapped out and removed. The new one is in place by
+                // then; look again before calling the secret missing.
+                Walk::Failed(Errno::NOENT) if vanished < VANISHED_RETRIES => vanished += 1,
                 Walk::Failed(Errno::NOENT) if !replaced_checked => {
                     replaced_checked = true;
                     if !self.forget_if_replaced(&dir) {
