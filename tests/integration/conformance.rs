@@ -295,6 +295,9 @@ fn library(case: &Value, want: &Expect, d: &Path, portable: bool) -> Option<Stri
     }
 }
 
+/// One way of running a case: binary, library, portable library.
+type Check = fn(&Value, &Expect, &Path) -> Option<String>;
+
 fn run_file(name: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/conformance")
@@ -310,8 +313,7 @@ fn run_file(name: &str) {
         }
         ran += 1;
         let name = case["name"].as_str().unwrap_or("?");
-        let checks: [fn(&Value, &Expect, &Path) -> Option<String>; 3] =
-            [check_binary, check_library, check_library_portable];
+        let checks: [Check; 3] = [check_binary, check_library, check_library_portable];
         for check in checks {
             let scratch = tempfile::tempdir().unwrap();
             let d = scratch.path().join("d");
