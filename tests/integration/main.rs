@@ -1,4 +1,5 @@
 //! One integration test binary, a module per theme.
 
 mod conformance;
+mod safety;
 mod support;
