@@ -485,3 +485,29 @@ fn permission_denied_on_a_directory_on_the_way_is_not_found() {
     s.set("FLYTE_SECRETS_DEFAULT_DIR", &closed);
     run_as(&s, As::Unprivileged, &["get", "g", "k"]).answers(1, &refs(&canaries));
 }
+
+#[test]
+fn system_directories_as_the_secrets_directory_are_answered() {
+    // The secrets directory pointed at /dev or /: devices are refused at
+    // once, symlinks out of it (/dev/stdin -> /proc/self/fd/0) too.
+    for (dir, group, key, want) in [
+        ("/dev", "", "zero", 3),
+        ("/dev", "", "null", 3),
+        ("/dev", "", "urandom", 3),
+        ("/dev", "", "tty", 3),
+        ("/dev", "", "stdin", 3),
+        ("/dev", "", "no-such-device", 1),
+        ("/", "dev", "zero", 3),
+        ("/", "proc", "kcore", 3),
+        ("/proc/self", "", "mem", 3),
+    ] {
+        if !Path::new(dir).join(group).join(key).exists() && want != 1 {
+            eprintln!("note: {dir}/{group}/{key} does not exist here; case skipped");
+            continue;
+        }
+        let (mut s, canaries) = planted(group, key);
+        s.set("FLYTE_SECRETS_DEFAULT_DIR", dir);
+        let r = run(&s, &["get", "--", group, key]);
+        r.answers(want, &refs(&canaries));
+    }
+}
