@@ -6,9 +6,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use super::{
-    As, canary, open_up, planted, refs, run, run_as, spawn_with_deadline, unprivileged_available,
-};
+use super::{As, canary, planted, refs, run, run_as, spawn_with_deadline, unprivileged_can_use};
 use crate::support::{Scratch, binary, path_str};
 
 /// Every command must fail the same way on a bad config file.
@@ -244,11 +242,10 @@ fn an_interpolation_bomb_is_refused_at_once() {
 
 #[test]
 fn a_config_file_without_permission_is_refused() {
-    if !unprivileged_available() {
+    let (mut s, canaries) = scratch();
+    if !unprivileged_can_use(s.path()) {
         return;
     }
-    let (mut s, canaries) = scratch();
-    open_up(s.path());
     let p = s.file("secret.config", "[secrets]\nenv_prefix = X_\n");
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
     s.set("FLYTECTL_CONFIG", &path_str(&p));
@@ -264,7 +261,9 @@ fn a_config_file_without_permission_is_refused() {
     // Found by discovery in a directory that cannot be searched: flytekit
     // would crash on Path.exists(); here a config error.
     let (s, canaries) = scratch();
-    open_up(s.path());
+    if !unprivileged_can_use(s.path()) {
+        return;
+    }
     std::fs::create_dir_all(s.join("home/.flyte")).unwrap();
     std::fs::set_permissions(s.join("home"), std::fs::Permissions::from_mode(0o700)).unwrap();
     let r = run_as(&s, As::Unprivileged, &["get", "g", "k"]);

@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use super::{As, canary, open_up, planted, refs, run, run_as, run_in, unprivileged_available};
+use super::{As, canary, planted, refs, run, run_as, run_in, unprivileged_can_use};
 use crate::support::path_str;
 
 /// `mknod`, which needs privilege; `false` (with a note) where it fails.
@@ -430,11 +430,10 @@ fn a_file_on_procfs_with_no_size_is_read_within_the_cap() {
 
 #[test]
 fn permission_denied_on_the_file_names_the_path() {
-    if !unprivileged_available() {
+    let (s, mut canaries) = planted("g", "k");
+    if !unprivileged_can_use(s.path()) {
         return;
     }
-    let (s, mut canaries) = planted("g", "k");
-    open_up(s.path());
     let value = canary("no-permission");
     let p = s.file("g/k", &value);
     canaries.push(value);
@@ -457,11 +456,10 @@ fn permission_denied_on_the_file_names_the_path() {
 fn permission_denied_on_a_directory_on_the_way_is_not_found() {
     // flytekit's os.path.exists() is False when a directory cannot be
     // searched, so the answer is "not found", with a hint saying why.
-    if !unprivileged_available() {
+    let (s, mut canaries) = planted("g", "k");
+    if !unprivileged_can_use(s.path()) {
         return;
     }
-    let (s, mut canaries) = planted("g", "k");
-    open_up(s.path());
     let value = canary("behind-closed-dir");
     s.file("g/k", &value);
     canaries.push(value);
@@ -476,7 +474,9 @@ fn permission_denied_on_a_directory_on_the_way_is_not_found() {
     // The secrets directory itself closed (the working directory and HOME,
     // where config files are looked for, stay open).
     let (mut s, mut canaries) = planted("g", "k");
-    open_up(s.path());
+    if !unprivileged_can_use(s.path()) {
+        return;
+    }
     let value = canary("behind-closed-root");
     s.file("closed/g/k", &value);
     canaries.push(value);

@@ -174,44 +174,54 @@ fn setpriv_args() -> Vec<String> {
     ]
 }
 
-/// Whether an unprivileged run is possible here; prints why not.
-pub fn unprivileged_available() -> bool {
+/// Makes the scratch directory `path` (ours, created 0700) and what is in
+/// it so far readable and traversable whatever the umask, and says whether an unprivileged run can use it: as root, whether `setpriv`
+/// works and the unprivileged user can enter `path` and run the binary
+/// (directories above them are left alone; where one of them is private,
+/// the case is skipped with a note).
+pub fn unprivileged_can_use(path: &Path) -> bool {
+    open_up(path);
     if !is_root() {
         return true;
     }
     let ok = Command::new("setpriv")
         .args(setpriv_args())
-        .arg("true")
+        .args(["sh", "-c", "cd \"$1\" && exec \"$2\" --version", "sh"])
+        .arg(path)
+        .arg(binary())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        eprintln!("note: running as root without a working setpriv; permission cases skipped");
+        eprintln!(
+            "note: running as root, and uid {NOBODY} cannot use setpriv, enter {} or run the \
+             binary; permission case skipped",
+            path.display()
+        );
     }
     ok
 }
 
-/// Makes `path` and every directory above it up to `/` traversable by an
-/// unprivileged user (temporary directories are created 0700).
-pub fn open_up(path: &Path) {
+/// Directories 0755 and files 0644, from `path` down (symlinks untouched).
+fn open_up(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
-    let mut dir = Some(path);
-    while let Some(d) = dir {
-        if d == Path::new("/") || d.as_os_str().is_empty() {
-            break;
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return;
+    };
+    let mode = if meta.is_dir() {
+        0o755
+    } else if meta.is_file() {
+        0o644
+    } else {
+        return;
+    };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            open_up(&entry.unwrap().path());
         }
-        if let Ok(meta) = std::fs::metadata(d) {
-            let mode = meta.permissions().mode();
-            if meta.is_dir() && mode & 0o011 != 0o011 {
-                let _ = std::fs::set_permissions(
-                    d,
-                    std::fs::Permissions::from_mode((mode | 0o711) & 0o7777),
-                );
-            }
-        }
-        dir = d.parent();
     }
 }
 
