@@ -150,6 +150,21 @@ impl Environment {
         names
     }
 
+    /// All variables with their values, as a child process would inherit
+    /// them. Values may be secrets: hold the result briefly.
+    ///
+    /// ```
+    /// let env = flyte_secrets::Environment::from_vars([("A", "1")]);
+    /// assert_eq!(env.vars_os(), [("A".into(), "1".into())]);
+    /// ```
+    #[must_use]
+    pub fn vars_os(&self) -> Vec<(OsString, OsString)> {
+        match &self.vars {
+            None => std::env::vars_os().collect(),
+            Some(vars) => vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        }
+    }
+
     /// `path` made absolute against this environment's working directory
     /// when one was set; otherwise `path` as it is (the kernel resolves it
     /// against the process's).

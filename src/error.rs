@@ -115,6 +115,9 @@ pub enum UnreadableReason {
         /// Offset of the first byte that is not valid UTF-8.
         offset: usize,
     },
+    /// The value holds a NUL byte, which an environment variable cannot
+    /// carry (when injecting it into a child's environment).
+    ContainsNul,
     /// Another operating system error.
     Io(std::io::ErrorKind),
 }
@@ -132,6 +135,9 @@ impl fmt::Display for UnreadableReason {
             UnreadableReason::PermissionDenied => f.write_str("permission denied"),
             UnreadableReason::NotUtf8 { offset } => {
                 write!(f, "not valid UTF-8 (at byte {offset}); use bytes mode")
+            }
+            UnreadableReason::ContainsNul => {
+                f.write_str("the value holds a NUL byte, which an env var cannot carry")
             }
             UnreadableReason::Io(kind) => write!(f, "{kind}"),
         }
@@ -222,6 +228,14 @@ enum Repr {
 impl Error {
     pub(crate) fn missing(details: NotFound) -> Self {
         Error(Box::new(Repr::NotFound(details)))
+    }
+
+    /// Puts `name` first among the env vars a not-found error names.
+    pub(crate) fn tried_first(mut self, name: &str) -> Self {
+        if let Repr::NotFound(details) = &mut *self.0 {
+            details.env_vars.insert(0, name.to_string());
+        }
+        self
     }
 
     pub(crate) fn invalid_request(problem: impl Into<String>) -> Self {

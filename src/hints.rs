@@ -1,19 +1,24 @@
 //! What is near a secret that was not found: the near misses people actually
 //! make. Every hint names the thing it saw (a variable, a file), never a
-//! value.
+//! value. Hints cost directory listings and environment scans, so they are
+//! computed only after a lookup has failed.
 
 use std::ffi::OsStr;
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use rustix::fs::Stat;
+use rustix::fs::{FileType, Stat};
 use rustix::io::Errno;
 
+use crate::casing;
 use crate::manager::{SecretsManager, Sources};
-use crate::naming::env_var_name;
+use crate::naming::{env_var_name, join_like_python, relative_file_path};
 use crate::request::SecretId;
 use crate::shown::Shown;
-use crate::source::secrets_dir::Missing;
+use crate::source::secrets_dir::{FileProblem, Missing};
+
+/// How many "did you mean" names a hint lists at most.
+const MAX_SUGGESTIONS: usize = 3;
 
 /// Hints for a secret that was not found.
 pub(crate) fn for_missing(
@@ -30,49 +35,105 @@ pub(crate) fn for_missing(
         if let Some(missing) = missing {
             file_hints(manager, id, missing, &mut hints);
         }
+        platform_dir_hints(manager, id, &mut hints);
     }
     hints
+}
+
+fn lossy(s: &OsStr) -> String {
+    s.to_string_lossy().into_owned()
+}
+
+/// Upper case with `-` read as `_`: two names equal under this differ only
+/// by case or by `-`/`_`.
+fn canonical(name: &str) -> String {
+    casing::upper(name).replace('-', "_")
 }
 
 fn env_hints(manager: &SecretsManager, id: &SecretId, hints: &mut Vec<String>) {
     let env = manager.environment();
     let prefix = manager.config().env_prefix().value();
+    let expected: Vec<String> = manager.env_var_names(id).iter().map(|n| lossy(n)).collect();
     let bare = env_var_name(OsStr::new(""), id);
     if !manager.is_local() && !prefix.is_empty() && env.is_set(&bare) {
         hints.push(format!(
             "env var {} is set, but a name without the prefix {} is read only in local mode (--local)",
-            Shown(&bare.to_string_lossy()),
-            Shown(&prefix.to_string_lossy())
+            Shown(&lossy(&bare)),
+            Shown(&lossy(prefix))
+        ));
+    }
+    let names: Vec<String> = env.var_names().iter().map(|n| lossy(n)).collect();
+    let wanted: Vec<String> = expected.iter().map(|e| canonical(e)).collect();
+    for name in &names {
+        if expected.contains(name) || *name == lossy(&bare) {
+            continue;
+        }
+        if let Some(i) = wanted.iter().position(|w| *w == canonical(name)) {
+            hints.push(format!(
+                "env var {} is set, but the name read is {}: they differ by case or by '-' and '_'",
+                Shown(name),
+                Shown(&expected[i])
+            ));
+        }
+    }
+    // Other keys of the same group (and version): a typo in the key.
+    let Some(group) = id.group() else { return };
+    let mut group_prefix = lossy(prefix);
+    casing::push_upper(&mut group_prefix, group);
+    if let Some(version) = id.group_version() {
+        group_prefix.push('_');
+        casing::push_upper(&mut group_prefix, version);
+    }
+    group_prefix.push('_');
+    let key = expected[0]
+        .strip_prefix(group_prefix.as_str())
+        .unwrap_or("");
+    let siblings: Vec<&str> = names
+        .iter()
+        .filter(|n| n.starts_with(&group_prefix) && !expected.contains(n))
+        .map(|n| &n[group_prefix.len()..])
+        .filter(|rest| !rest.is_empty())
+        .collect();
+    let closest = closest(key, &siblings);
+    if !closest.is_empty() {
+        let named: Vec<String> = closest
+            .iter()
+            .map(|k| format!("{group_prefix}{k}"))
+            .collect();
+        hints.push(format!(
+            "env vars of the same group are set: {} (did you mean {}?)",
+            Shown(&named.join(", ")),
+            Shown(&casing::lower(closest[0]))
         ));
     }
 }
 
 fn file_hints(manager: &SecretsManager, id: &SecretId, missing: &Missing, hints: &mut Vec<String>) {
-    let dir = manager
-        .config()
-        .default_dir()
-        .value()
-        .to_string_lossy()
-        .into_owned();
-    let file = manager.file_path(id).to_string_lossy().into_owned();
+    let dir = lossy(manager.config().default_dir().value());
+    let file = lossy(manager.file_path(id).as_os_str());
     match missing {
         Missing::Dir(Errno::NOENT) => {
             hints.push(format!(
                 "the secrets directory {} does not exist",
                 Shown(&dir)
             ));
+            return;
         }
         Missing::Dir(Errno::NOTDIR) => {
             hints.push(format!(
                 "the secrets directory {} is not a directory",
                 Shown(&dir)
             ));
+            return;
         }
-        Missing::Dir(e) => hints.push(format!(
-            "the secrets directory {} cannot be opened: {}",
-            Shown(&dir),
-            std::io::Error::from(*e)
-        )),
+        Missing::Dir(e) => {
+            hints.push(format!(
+                "the secrets directory {} cannot be opened: {}",
+                Shown(&dir),
+                std::io::Error::from(*e)
+            ));
+            return;
+        }
         Missing::SymlinkLoop => hints.push(format!("{} leads into a symlink loop", Shown(&file))),
         Missing::NameTooLong => hints.push(format!(
             "{} has a name longer than the file system allows",
@@ -88,7 +149,231 @@ fn file_hints(manager: &SecretsManager, id: &SecretId, missing: &Missing, hints:
         )),
         Missing::NoEntry => {}
     }
-    let _ = manager.dir_path();
+    match manager.list_dir(Path::new("")) {
+        Ok(entries)
+            if entries
+                .iter()
+                .all(|(n, _)| n.as_encoded_bytes().starts_with(b"..")) =>
+        {
+            hints.push(format!("the secrets directory {} is empty", Shown(&dir)));
+            return;
+        }
+        Ok(_) => {}
+        Err(_) => return,
+    }
+    near_files(manager, id, hints);
+    version_hints(manager, id, hints);
+}
+
+/// Files next to the expected one: another case, with or without the file
+/// prefix, or a similar name; and group directories in another case.
+fn near_files(manager: &SecretsManager, id: &SecretId, hints: &mut Vec<String>) {
+    let prefix = lossy(manager.config().file_prefix().value());
+    let relative = relative_file_path(manager.config().file_prefix().value(), id);
+    let parent = relative.parent().unwrap_or(Path::new("")).to_path_buf();
+    let name = lossy(relative.file_name().unwrap_or_default());
+    let bare = name
+        .strip_prefix(prefix.as_str())
+        .unwrap_or(&name)
+        .to_string();
+    let shown = |rel: &Path| {
+        lossy(join_like_python(Path::new(manager.config().default_dir().value()), rel).as_os_str())
+    };
+    let entries = match manager.list_dir(&parent) {
+        Ok(entries) => entries,
+        Err(_) => {
+            directory_case_hints(manager, &parent, hints);
+            return;
+        }
+    };
+    let names: Vec<String> = entries
+        .iter()
+        .filter(|(n, t)| !n.as_encoded_bytes().starts_with(b"..") && *t != FileType::Directory)
+        .map(|(n, _)| lossy(n))
+        .collect();
+    let mut mentioned = Vec::new();
+    for entry in &names {
+        let lowered = casing::lower(entry);
+        let found = shown(&parent.join(entry));
+        if lowered == name && *entry != name {
+            hints.push(format!(
+                "file {} exists, but file names are read in lower case: {}",
+                Shown(&found),
+                Shown(&shown(&relative))
+            ));
+        } else if !prefix.is_empty() && (lowered == bare) {
+            hints.push(format!(
+                "file {} exists without the file prefix {} (FLYTE_SECRETS_FILE_PREFIX)",
+                Shown(&found),
+                Shown(&prefix)
+            ));
+        } else if let Some(other) = other_prefix(entry, &bare, &prefix) {
+            hints.push(format!(
+                "file {} exists: is the file prefix meant to be \"{}\" (FLYTE_SECRETS_FILE_PREFIX)?",
+                Shown(&found),
+                Shown(other)
+            ));
+        } else {
+            continue;
+        }
+        mentioned.push(entry.clone());
+    }
+    let others: Vec<&str> = names
+        .iter()
+        .filter(|n| !mentioned.contains(n) && **n != name)
+        .map(String::as_str)
+        .collect();
+    let closest = closest(&name, &others);
+    if !closest.is_empty() {
+        let listed: Vec<String> = closest.iter().map(|n| shown(&parent.join(n))).collect();
+        hints.push(format!("did you mean {}?", Shown(&listed.join(" or "))));
+    }
+}
+
+/// The prefix of `entry` when it is `bare` behind a prefix other than the
+/// configured one, ending in `_`, `-` or `.` (so that `desk` is not taken for
+/// `k` behind `des`).
+fn other_prefix<'a>(entry: &'a str, bare: &str, configured: &str) -> Option<&'a str> {
+    let lowered = casing::lower(entry);
+    if lowered.len() <= bare.len() || !lowered.ends_with(bare) || lowered.len() != entry.len() {
+        return None;
+    }
+    let other = &entry[..entry.len() - bare.len()];
+    let separated = other.ends_with(['_', '-', '.']);
+    (separated && other != configured).then_some(other)
+}
+
+/// When the expected group directory is missing, a directory whose name
+/// differs only by case.
+fn directory_case_hints(manager: &SecretsManager, parent: &Path, hints: &mut Vec<String>) {
+    let mut at = PathBuf::new();
+    for part in parent.iter() {
+        let wanted = lossy(part);
+        let Ok(entries) = manager.list_dir(&at) else {
+            return;
+        };
+        if entries.iter().any(|(n, _)| lossy(n) == wanted) {
+            at.push(part);
+            continue;
+        }
+        for (entry, _) in &entries {
+            let entry = lossy(entry);
+            if casing::lower(&entry) == wanted {
+                let dir = Path::new(manager.config().default_dir().value());
+                hints.push(format!(
+                    "directory {} exists, but directory names are read in lower case: {}",
+                    Shown(&lossy(join_like_python(dir, &at.join(&entry)).as_os_str())),
+                    Shown(&lossy(join_like_python(dir, &at.join(&wanted)).as_os_str()))
+                ));
+            }
+        }
+        return;
+    }
+}
+
+/// A versioned request whose unversioned file exists, or the reverse.
+fn version_hints(manager: &SecretsManager, id: &SecretId, hints: &mut Vec<String>) {
+    let shown_path = |id: &SecretId| lossy(manager.file_path(id).as_os_str());
+    if id.group_version().is_some() {
+        if let Some(plain) = id.without_group_version() {
+            if exists(manager, &plain) {
+                hints.push(format!(
+                    "file {} exists: it is read by the request without a group version",
+                    Shown(&shown_path(&plain))
+                ));
+            }
+        }
+        return;
+    }
+    let (Some(group), Some(key)) = (id.group(), id.key()) else {
+        return;
+    };
+    let group_dir = PathBuf::from(casing::lower(group));
+    let Ok(entries) = manager.list_dir(&group_dir) else {
+        return;
+    };
+    for (entry, kind) in entries {
+        if entry.as_encoded_bytes().starts_with(b"..")
+            || !matches!(
+                kind,
+                FileType::Directory | FileType::Symlink | FileType::Unknown
+            )
+        {
+            continue;
+        }
+        let Ok(versioned) = SecretId::from_parts(group.into(), key.into(), lossy(&entry)) else {
+            continue;
+        };
+        if exists(manager, &versioned) {
+            hints.push(format!(
+                "file {} exists: it is read with --group-version {}",
+                Shown(&shown_path(&versioned)),
+                Shown(&lossy(&entry))
+            ));
+        }
+    }
+}
+
+/// The platform's mount path (or flytekit's default) holding the secret
+/// while the configured directory is another.
+fn platform_dir_hints(manager: &SecretsManager, id: &SecretId, hints: &mut Vec<String>) {
+    let configured = Path::new(manager.config().default_dir().value());
+    let relative = relative_file_path(manager.config().file_prefix().value(), id);
+    for dir in manager.platform_dirs() {
+        if dir.as_path() == configured {
+            continue;
+        }
+        let candidate = join_like_python(dir, &relative);
+        if std::fs::metadata(&candidate).is_ok() {
+            hints.push(format!(
+                "file {} exists: secrets are mounted under {} there; set FLYTE_SECRETS_DEFAULT_DIR={} (the secrets directory is {})",
+                Shown(&lossy(candidate.as_os_str())),
+                Shown(&lossy(dir.as_os_str())),
+                Shown(&lossy(dir.as_os_str())),
+                Shown(&lossy(configured.as_os_str()))
+            ));
+        }
+    }
+}
+
+fn exists(manager: &SecretsManager, id: &SecretId) -> bool {
+    matches!(
+        manager.probe_file(id),
+        Ok(_) | Err(FileProblem::Unreadable(..))
+    )
+}
+
+/// The names closest to `wanted` by edit distance, at most
+/// [`MAX_SUGGESTIONS`], only those close enough to be a typo.
+fn closest<'a>(wanted: &str, names: &[&'a str]) -> Vec<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = names
+        .iter()
+        .map(|n| (edit_distance(&casing::lower(wanted), &casing::lower(n)), *n))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, n)| n)
+        .collect()
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// Advice on the permissions of a secret file that was found (`stat` is its
@@ -136,7 +421,10 @@ pub(crate) fn permissions(manager: &SecretsManager, file: &Path, stat: &Stat) ->
         ));
     }
     let mut seen = Vec::new();
-    for dir in directories_on_the_way(manager.dir_path(), &on_disk) {
+    let root = manager
+        .environment()
+        .resolve(Path::new(manager.config().default_dir().value()));
+    for dir in directories_on_the_way(&root, &on_disk) {
         let Ok(meta) = std::fs::metadata(&dir) else {
             continue;
         };
@@ -168,7 +456,7 @@ pub(crate) fn permissions(manager: &SecretsManager, file: &Path, stat: &Stat) ->
 
 /// The secrets directory, each directory below it on the way to `file`, and
 /// the directory `file` really is in once symlinks are resolved.
-fn directories_on_the_way(root: &Path, file: &Path) -> Vec<std::path::PathBuf> {
+fn directories_on_the_way(root: &Path, file: &Path) -> Vec<PathBuf> {
     let mut dirs = vec![root.to_path_buf()];
     if let Some(parent) = file.parent() {
         if let Ok(below) = parent.strip_prefix(root) {
@@ -186,4 +474,41 @@ fn directories_on_the_way(root: &Path, file: &Path) -> Vec<std::path::PathBuf> {
         dirs.push(real);
     }
     dirs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("password", "passwd"), 2);
+        assert_eq!(edit_distance("key", "key"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn closest_keeps_only_plausible_typos() {
+        assert_eq!(
+            closest("password", &["passwd", "user", "pasword"]),
+            ["pasword", "passwd"]
+        );
+        assert!(closest("k", &["completely-different"]).is_empty());
+    }
+
+    #[test]
+    fn other_prefixes_need_a_separator() {
+        assert_eq!(other_prefix("app_password", "password", ""), Some("app_"));
+        assert_eq!(other_prefix("APP-password", "password", ""), Some("APP-"));
+        assert_eq!(other_prefix("desk", "k", ""), None);
+        assert_eq!(other_prefix("pre_k", "k", "pre_"), None);
+        assert_eq!(other_prefix("k", "k", ""), None);
+    }
+
+    #[test]
+    fn canonical_folds_case_and_dashes() {
+        assert_eq!(canonical("_fsec_my-group_k"), canonical("_FSEC_MY_GROUP_K"));
+        assert_ne!(canonical("_FSEC_MY.GROUP_K"), canonical("_FSEC_MY_GROUP_K"));
+    }
 }

@@ -107,12 +107,16 @@
 #![warn(missing_docs)]
 
 pub mod casing;
+mod check;
+mod child;
 pub mod config;
 mod environment;
 mod error;
 mod explain;
 mod hints;
+mod listing;
 mod manager;
+pub mod manifest;
 pub mod naming;
 mod origin;
 mod request;
@@ -121,12 +125,15 @@ mod source;
 pub mod text;
 mod value;
 
+pub use check::{CheckReport, Checked};
+pub use child::{Delivery, Injection, PreparedChild, Problems};
 pub use config::SecretsConfig;
 pub use environment::Environment;
 pub use error::{Error, ErrorKind, FileKind, NotFound, Result, UnreadableReason};
 pub use explain::Explanation;
+pub use listing::{ListedSecret, Listing};
 pub use manager::SecretsManager;
 pub use origin::Origin;
-pub use request::SecretId;
+pub use request::{MountRequirement, SecretId, SecretRequest};
 pub use secrecy;
 pub use value::{Found, ReadMode, SecretBytes, SecretString};

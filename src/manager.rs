@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use crate::config::SecretsConfig;
 use crate::environment::Environment;
-use crate::error::{Error, NotFound, Result};
+use crate::error::{Error, NotFound, Result, UnreadableReason};
 use crate::explain::Explanation;
 use crate::hints;
 use crate::naming::{env_var_name, join_like_python, relative_file_path};
 use crate::origin::Origin;
-use crate::request::SecretId;
+use crate::request::{MountRequirement, SecretId, SecretRequest};
 use crate::source::env::read_var;
 use crate::source::secrets_dir::{FileProblem, Missing, Resolver, SecretsDir};
 use crate::value::{
@@ -46,7 +46,11 @@ pub struct SecretsManager {
     env: Environment,
     local: bool,
     dir: SecretsDir,
+    platform_dirs: Vec<PathBuf>,
 }
+
+/// Where Flyte's platform mounts secret files, and flytekit's default.
+const PLATFORM_DIRS: [&str; 2] = ["/etc/flyte/secrets", "/etc/secrets"];
 
 impl SecretsManager {
     /// A manager with settings from the process environment and the config
@@ -93,6 +97,7 @@ impl SecretsManager {
             config,
             env,
             local: false,
+            platform_dirs: PLATFORM_DIRS.iter().map(PathBuf::from).collect(),
         }
     }
 
@@ -229,25 +234,112 @@ impl SecretsManager {
             return Err(self.not_found(id, sources, None));
         }
         let relative = relative_file_path(self.config.file_prefix().value(), id);
-        match self.dir.read(&relative, self.config.max_file_size()) {
+        self.read_file(id, &relative, self.shown_path(&relative), mode)
+            .map_err(|e| e.unwrap_or_else(|missing| self.not_found(id, sources, Some(&missing))))
+    }
+
+    /// A secret as a Flyte task declared it: with `env_var`, `ENV_VAR` and
+    /// `ANY` read that variable and `FILE` reads the file whose path it holds
+    /// (only if inside the secrets directory). When the declared variable is
+    /// not set, or none is declared, flytekit's lookup follows, restricted to
+    /// env vars for `ENV_VAR` and to files for `FILE`.
+    ///
+    /// # Errors
+    ///
+    /// As [`SecretsManager::find`]; a not-found error names the declared
+    /// variable first.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, SecretRequest, MountRequirement, ReadMode};
+    /// use secrecy::ExposeSecret;
+    /// let env = Environment::from_vars([("DB_PASSWORD", "pw")]);
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), env);
+    /// let request = SecretRequest::new("db", "password")?
+    ///     .with_mount(MountRequirement::EnvVar)
+    ///     .with_env_var("DB_PASSWORD")?;
+    /// assert_eq!(secrets.resolve(&request, ReadMode::Text)?.value().expose_secret(), b"pw");
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
+    pub fn resolve(&self, request: &SecretRequest, mode: ReadMode) -> Result<Found> {
+        let id = request.id();
+        let sources = match request.mount() {
+            MountRequirement::Any => Sources::Both,
+            MountRequirement::EnvVar => Sources::EnvOnly,
+            MountRequirement::File => Sources::FilesOnly,
+        };
+        let Some(var) = request.env_var() else {
+            return self.find_in(id, mode, sources);
+        };
+        if request.mount() == MountRequirement::File {
+            if let Some(path) = self.env.var_os(var) {
+                return self.read_declared_file(id, var, Path::new(&path), mode);
+            }
+        } else if let Some(found) = self.find_var(id, OsStr::new(var), mode) {
+            return Ok(found);
+        }
+        self.find_in(id, mode, sources)
+            .map_err(|e| e.tried_first(var))
+    }
+
+    /// Reads the file whose path the variable `var` holds.
+    fn read_declared_file(
+        &self,
+        id: &SecretId,
+        var: &str,
+        path: &Path,
+        mode: ReadMode,
+    ) -> Result<Found> {
+        let Some(relative) = self.dir.inside(path) else {
+            let origin = Origin::File {
+                path: path.to_path_buf(),
+            };
+            return Err(Error::unreadable(
+                id.to_string(),
+                origin,
+                UnreadableReason::OutsideDirectory,
+                None,
+            ));
+        };
+        self.read_file(id, &relative, path.to_path_buf(), mode)
+            .map_err(|e| {
+                e.unwrap_or_else(|_| {
+                    Error::missing(NotFound {
+                        secret: id.to_string(),
+                        env_vars: Vec::new(),
+                        file: Some(path.to_path_buf()),
+                        hints: vec![format!(
+                            "env var {} names this file, which does not exist",
+                            crate::shown::Shown(var)
+                        )],
+                    })
+                })
+            })
+    }
+
+    /// Reads a file beneath the secrets directory; a missing file is
+    /// returned as `Err(Err(missing))` for the caller to describe.
+    fn read_file(
+        &self,
+        id: &SecretId,
+        relative: &Path,
+        shown: PathBuf,
+        mode: ReadMode,
+    ) -> std::result::Result<Found, std::result::Result<Error, Missing>> {
+        match self.dir.read(relative, self.config.max_file_size()) {
             Ok(mut buf) => {
-                let origin = Origin::File {
-                    path: self.shown_path(&relative),
-                };
+                let origin = Origin::File { path: shown };
                 if let Err(reason) = finish_file_value(&mut buf, mode) {
-                    return Err(Error::unreadable(id.to_string(), origin, reason, None));
+                    return Err(Ok(Error::unreadable(id.to_string(), origin, reason, None)));
                 }
                 Ok(Found::new(buf, origin, id.to_string()))
             }
-            Err(FileProblem::NotFound(missing)) => Err(self.not_found(id, sources, Some(&missing))),
-            Err(FileProblem::Unreadable(reason, io)) => Err(Error::unreadable(
+            Err(FileProblem::NotFound(missing)) => Err(Err(missing)),
+            Err(FileProblem::Unreadable(reason, io)) => Err(Ok(Error::unreadable(
                 id.to_string(),
-                Origin::File {
-                    path: self.shown_path(&relative),
-                },
+                Origin::File { path: shown },
                 reason,
                 io,
-            )),
+            ))),
         }
     }
 
@@ -334,14 +426,80 @@ impl SecretsManager {
 
     /// Opens the secret's file (without reading it) for `explain`.
     pub(crate) fn probe_file(&self, id: &SecretId) -> Result<rustix::fs::Stat, FileProblem> {
-        let relative = relative_file_path(self.config.file_prefix().value(), id);
-        self.dir.open(&relative).map(|(_, stat)| stat)
+        self.probe_relative(&relative_file_path(self.config.file_prefix().value(), id))
     }
 
-    /// The secrets directory as opened (relative paths resolved against the
-    /// environment's working directory).
-    pub(crate) fn dir_path(&self) -> &Path {
-        self.dir.open_path()
+    /// Opens a file beneath the secrets directory without reading it.
+    pub(crate) fn probe_relative(&self, relative: &Path) -> Result<rustix::fs::Stat, FileProblem> {
+        self.dir.open(relative).map(|(_, stat)| stat)
+    }
+
+    /// Resolves every request and says where each was found or why it was
+    /// not; values are read (to find unreadable ones) and wiped at once.
+    #[must_use]
+    pub fn check(&self, requests: &[SecretRequest], mode: ReadMode) -> crate::check::CheckReport {
+        crate::check::check(self, requests, mode)
+    }
+
+    /// Resolves `injections` (secrets for a child's env vars) and `required`
+    /// (secrets that must exist) and builds the child's environment. Nothing
+    /// is started; every problem is reported, not just the first.
+    ///
+    /// A variable already set in this environment is replaced only when
+    /// `overwrite` is true (except when it already holds exactly this secret,
+    /// delivered there by the platform).
+    ///
+    /// # Errors
+    ///
+    /// Every missing or unreadable secret, conflicting or already-set
+    /// variable, each as an [`Error`].
+    pub fn prepare_child(
+        &self,
+        injections: &[crate::child::Injection],
+        required: &[SecretRequest],
+        mode: ReadMode,
+        overwrite: bool,
+    ) -> std::result::Result<crate::child::PreparedChild, crate::child::Problems> {
+        crate::child::prepare(self, injections, required, mode, overwrite)
+    }
+
+    /// Every secret visible to this process, by name: env vars with the
+    /// prefix and files beneath the secrets directory, each with the request
+    /// that reads it. No value is read.
+    #[must_use]
+    pub fn list(&self) -> crate::listing::Listing {
+        crate::listing::list(self)
+    }
+
+    /// The entries of a directory beneath the secrets directory, for hints
+    /// and listings.
+    pub(crate) fn list_dir(
+        &self,
+        relative: &Path,
+    ) -> Result<Vec<(OsString, rustix::fs::FileType)>, FileProblem> {
+        self.dir.list(relative)
+    }
+
+    /// Other directories where secrets are commonly mounted; a secret found
+    /// there while missing here is pointed out in a hint.
+    #[must_use]
+    pub fn platform_dirs(&self) -> &[PathBuf] {
+        &self.platform_dirs
+    }
+
+    /// Replaces the directories checked for the "mounted elsewhere" hint
+    /// (by default Flyte's platform mount path `/etc/flyte/secrets` and
+    /// flytekit's default `/etc/secrets`).
+    ///
+    /// ```
+    /// let secrets = flyte_secrets::SecretsManager::new(Default::default())
+    ///     .with_platform_dirs(vec!["/run/secrets".into()]);
+    /// assert_eq!(secrets.platform_dirs(), [std::path::PathBuf::from("/run/secrets")]);
+    /// ```
+    #[must_use]
+    pub fn with_platform_dirs(mut self, dirs: Vec<PathBuf>) -> Self {
+        self.platform_dirs = dirs;
+        self
     }
 }
 

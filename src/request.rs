@@ -199,6 +199,194 @@ impl fmt::Display for SecretId {
     }
 }
 
+/// Where the platform delivers a secret, as Flyte's `Secret.mount_requirement`.
+///
+/// ```
+/// use flyte_secrets::MountRequirement;
+/// assert_eq!("env_var".parse::<MountRequirement>()?, MountRequirement::EnvVar);
+/// assert_eq!(MountRequirement::File.to_string(), "FILE");
+/// # Ok::<(), flyte_secrets::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MountRequirement {
+    /// Either; flytekit looks at env vars, then files.
+    #[default]
+    Any,
+    /// Only an environment variable.
+    EnvVar,
+    /// Only a file.
+    File,
+}
+
+impl std::str::FromStr for MountRequirement {
+    type Err = Error;
+
+    /// `ANY`, `ENV_VAR` or `FILE`, in any case.
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_uppercase().as_str() {
+            "ANY" => Ok(MountRequirement::Any),
+            "ENV_VAR" => Ok(MountRequirement::EnvVar),
+            "FILE" => Ok(MountRequirement::File),
+            _ => Err(Error::invalid_request(format!(
+                "mount requirement \"{}\" is not one of ANY, ENV_VAR, FILE",
+                Shown(s)
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for MountRequirement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MountRequirement::Any => "ANY",
+            MountRequirement::EnvVar => "ENV_VAR",
+            MountRequirement::File => "FILE",
+        })
+    }
+}
+
+/// A secret as a Flyte task declares it: which secret, how it is mounted,
+/// and optionally the env var the platform uses for it.
+///
+/// With `env_var` set, `ENV_VAR` and `ANY` mean that variable holds the
+/// value, and `FILE` means it holds the path of the file (read only if it
+/// lies inside the secrets directory).
+///
+/// ```
+/// use flyte_secrets::{SecretRequest, MountRequirement};
+/// let r: SecretRequest = "db/password@v2".parse()?;
+/// assert_eq!(r.id().to_string(), "db/password@v2");
+/// let r = r.with_mount(MountRequirement::EnvVar).with_env_var("DB_PASSWORD")?;
+/// assert_eq!(r.env_var(), Some("DB_PASSWORD"));
+/// assert!(SecretRequest::new("g", "k")?.with_env_var("lower").is_err());
+/// # Ok::<(), flyte_secrets::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct SecretRequest {
+    id: SecretId,
+    mount: MountRequirement,
+    env_var: Option<String>,
+}
+
+impl SecretRequest {
+    /// A request for `group`/`key`, mounted any way, with no env_var.
+    ///
+    /// # Errors
+    ///
+    /// As [`SecretId::new`].
+    pub fn new(group: impl Into<String>, key: impl Into<String>) -> Result<Self> {
+        Ok(Self::from_id(SecretId::new(group, key)?))
+    }
+
+    /// A request for `id`, mounted any way, with no env_var.
+    #[must_use]
+    pub fn from_id(id: SecretId) -> Self {
+        SecretRequest {
+            id,
+            mount: MountRequirement::Any,
+            env_var: None,
+        }
+    }
+
+    /// The same request with another mount requirement.
+    #[must_use]
+    pub fn with_mount(mut self, mount: MountRequirement) -> Self {
+        self.mount = mount;
+        self
+    }
+
+    /// The same request with the platform's env var name, which must match
+    /// `^[A-Z_][A-Z0-9_]*$` (a trailing newline is not accepted).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) for
+    /// any other name.
+    pub fn with_env_var(mut self, name: impl Into<String>) -> Result<Self> {
+        let name = name.into();
+        check_env_var_name(&name)?;
+        self.env_var = Some(name);
+        Ok(self)
+    }
+
+    /// Which secret.
+    #[must_use]
+    pub fn id(&self) -> &SecretId {
+        &self.id
+    }
+
+    /// How it is mounted.
+    #[must_use]
+    pub fn mount(&self) -> MountRequirement {
+        self.mount
+    }
+
+    /// The platform's env var for it, if declared.
+    #[must_use]
+    pub fn env_var(&self) -> Option<&str> {
+        self.env_var.as_deref()
+    }
+}
+
+/// Checks a Flyte `env_var` name: `^[A-Z_][A-Z0-9_]*$`, nothing after.
+fn check_env_var_name(name: &str) -> Result<()> {
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase() || c == '_');
+    if first_ok && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
+        return Ok(());
+    }
+    Err(Error::invalid_request(format!(
+        "env_var \"{}\" must match ^[A-Z_][A-Z0-9_]*$",
+        Shown(name)
+    )))
+}
+
+impl std::str::FromStr for SecretRequest {
+    type Err = Error;
+
+    /// A spec: `KEY`, `GROUP/KEY`, or either with `@VERSION` at the end
+    /// (`GROUP/KEY@VERSION`). The version is what follows the last `@`.
+    fn from_str(spec: &str) -> Result<Self> {
+        let (names, version) = match spec.rsplit_once('@') {
+            Some((names, version)) => (names, version),
+            None => (spec, ""),
+        };
+        let (group, key) = match names.split_once('/') {
+            Some((group, key)) => (group, key),
+            None => ("", names),
+        };
+        if key.contains('/') {
+            return Err(Error::invalid_request(format!(
+                "spec \"{}\" has more than one '/': write GROUP/KEY@VERSION",
+                Shown(spec)
+            )));
+        }
+        if spec.contains('@') && version.is_empty() {
+            return Err(Error::invalid_request(format!(
+                "spec \"{}\" ends with '@' but gives no version",
+                Shown(spec)
+            )));
+        }
+        let id = SecretId::from_parts(group.into(), key.into(), version.into())?;
+        Ok(Self::from_id(id))
+    }
+}
+
+impl fmt::Display for SecretRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.id)?;
+        if let Some(var) = &self.env_var {
+            write!(f, " ({} {var})", self.mount)?;
+        } else if self.mount != MountRequirement::Any {
+            write!(f, " ({})", self.mount)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +416,55 @@ mod tests {
             err.to_string(),
             "invalid request: group \"g\\n/x\" contains '/'"
         );
+    }
+
+    #[test]
+    fn specs_parse_into_their_parts() {
+        let r: SecretRequest = "token".parse().unwrap();
+        assert_eq!((r.id().group(), r.id().key()), (None, Some("token")));
+        let r: SecretRequest = "db/pw".parse().unwrap();
+        assert_eq!((r.id().group(), r.id().key()), (Some("db"), Some("pw")));
+        let r: SecretRequest = "db/pw@v1".parse().unwrap();
+        assert_eq!(r.id().group_version(), Some("v1"));
+        let r: SecretRequest = "user@host@v2".parse().unwrap();
+        assert_eq!(
+            (r.id().key(), r.id().group_version()),
+            (Some("user@host"), Some("v2"))
+        );
+        let r: SecretRequest = "db/".parse().unwrap();
+        assert_eq!((r.id().group(), r.id().key()), (Some("db"), None));
+    }
+
+    #[test]
+    fn bad_specs_are_refused() {
+        for bad in ["", "a/b/c", "g/k@", "../x", "g/..", "@"] {
+            let err = bad.parse::<SecretRequest>().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn env_var_names_follow_flytes_pattern() {
+        let r = SecretRequest::new("g", "k").unwrap();
+        for ok in ["A", "_", "DB_PASSWORD_2", "_X9"] {
+            assert!(r.clone().with_env_var(ok).is_ok(), "{ok:?}");
+        }
+        for bad in ["", "9A", "a", "A-B", "A\n", "A B", "Ä"] {
+            assert!(r.clone().with_env_var(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn mount_requirement_parses_any_case_and_refuses_others() {
+        assert_eq!(
+            "file".parse::<MountRequirement>().unwrap(),
+            MountRequirement::File
+        );
+        assert_eq!(
+            "Any".parse::<MountRequirement>().unwrap(),
+            MountRequirement::Any
+        );
+        assert!("volume".parse::<MountRequirement>().is_err());
     }
 
     #[test]

@@ -15,14 +15,30 @@ use std::fmt;
 pub struct Shown<'a>(pub &'a str);
 
 impl fmt::Display for Shown<'_> {
+    /// Honours width and alignment (`{:<20}`), like `str`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut rest = self.0;
-        while let Some(at) = rest.find(|c: char| c.is_control()) {
-            f.write_str(&rest[..at])?;
-            let c = rest[at..].chars().next().unwrap_or_default();
-            write!(f, "{}", c.escape_debug())?;
-            rest = &rest[at + c.len_utf8()..];
+        if !self.0.contains(char::is_control) {
+            return f.pad(self.0);
         }
-        f.write_str(rest)
+        let mut escaped = String::with_capacity(self.0.len() + 8);
+        for c in self.0.chars() {
+            if c.is_control() {
+                escaped.extend(c.escape_debug());
+            } else {
+                escaped.push(c);
+            }
+        }
+        f.pad(&escaped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_and_alignment_apply() {
+        assert_eq!(format!("[{:<5}]", Shown("ab")), "[ab   ]");
+        assert_eq!(format!("[{:>6}]", Shown("a\tb")), "[  a\\tb]");
     }
 }

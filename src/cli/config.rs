@@ -7,10 +7,10 @@ use flyte_secrets::SecretsConfig;
 use flyte_secrets::shown::Shown;
 
 use super::Failure;
-use super::args::ConfigArgs;
+use super::args::JsonArgs;
 use super::output;
 
-pub(crate) fn run(args: &ConfigArgs) -> Result<ExitCode, Failure> {
+pub(crate) fn run(args: &JsonArgs) -> Result<ExitCode, Failure> {
     let config = SecretsConfig::from_env()?;
     if args.json {
         let mut text = serde_json::to_string_pretty(&config).map_err(std::io::Error::from)?;

@@ -12,7 +12,8 @@ use super::config::settings_text;
 use super::output;
 
 pub(crate) fn run(args: &ExplainArgs) -> Result<ExitCode, Failure> {
-    let (manager, id) = args.secret.resolve()?;
+    let id = args.secret.id()?;
+    let manager = args.secret.lookup.manager()?;
     let explanation = manager.explain(&id);
     if args.json {
         let mut text = serde_json::to_string_pretty(&explanation).map_err(std::io::Error::from)?;

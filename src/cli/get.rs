@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use flyte_secrets::ReadMode;
 use flyte_secrets::secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
@@ -11,18 +10,12 @@ use super::args::GetArgs;
 use super::output;
 
 pub(crate) fn run(args: &GetArgs) -> Result<ExitCode, Failure> {
-    let (manager, id) = args.secret.resolve()?;
-    let mode = if args.raw {
-        ReadMode::Raw
-    } else if args.bytes {
-        ReadMode::Bytes
-    } else {
-        ReadMode::Text
-    };
-    let found = manager.find(&id, mode)?;
+    let request = args.request()?;
+    let manager = args.secret.lookup.manager()?;
+    let found = manager.resolve(&request, args.mode.mode())?;
     let value = found.value().expose_secret();
     if args.json {
-        let json = json_document(&id.to_string(), found.origin(), value)?;
+        let json = json_document(&request.id().to_string(), found.origin(), value)?;
         output::stdout_bytes(&json)?;
     } else {
         output::stdout_bytes(value)?;

@@ -1,9 +1,13 @@
 //! The command line: arguments, dispatch, and how errors are printed.
 
 mod args;
+mod check;
+mod completions;
 mod config;
+mod exec;
 mod explain;
 mod get;
+mod list;
 mod output;
 
 use std::process::ExitCode;
@@ -29,6 +33,10 @@ pub(crate) fn run() -> ExitCode {
         Command::Get(args) => get::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Config(args) => config::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Exec(args) => exec::run(&args),
+        Command::List(args) => list::run(&args),
+        Command::Completions(args) => completions::run(&args),
     };
     match outcome {
         Ok(code) => code,
@@ -36,10 +44,13 @@ pub(crate) fn run() -> ExitCode {
     }
 }
 
-/// Why a command failed: a library error, or output that could not be
-/// written.
+/// Why a command failed.
 pub(crate) enum Failure {
+    /// A library error.
     Lookup(flyte_secrets::Error),
+    /// Several problems, all reported, with the status to exit with.
+    Many(Vec<flyte_secrets::Error>),
+    /// Output that could not be written.
     Output(std::io::Error),
 }
 
@@ -55,23 +66,69 @@ impl From<std::io::Error> for Failure {
     }
 }
 
+/// One error as printed: a line, and a line of hints if any.
+pub(crate) fn error_text(e: &flyte_secrets::Error) -> String {
+    let mut text = format!("flyte-secrets: {e}\n");
+    if !e.hints().is_empty() {
+        text.push_str(&format!("hint: {}\n", e.hints().join("; ")));
+    }
+    text
+}
+
 impl Failure {
-    /// Prints the error (one line, plus one line of hints) and gives the
-    /// exit status.
+    /// Prints the error(s) and gives the exit status.
     fn report(self) -> ExitCode {
         match self {
             Failure::Lookup(e) => {
-                let mut text = format!("flyte-secrets: {e}\n");
-                if !e.hints().is_empty() {
-                    text.push_str(&format!("hint: {}\n", e.hints().join("; ")));
-                }
-                output::stderr(&text);
+                output::stderr(&error_text(&e));
                 ExitCode::from(e.kind().exit_code())
+            }
+            Failure::Many(errors) => {
+                let text: String = errors.iter().map(error_text).collect();
+                output::stderr(&text);
+                ExitCode::from(worst(&errors))
             }
             Failure::Output(e) => {
                 output::stderr(&format!("flyte-secrets: cannot write the output: {e}\n"));
                 ExitCode::from(2)
             }
         }
+    }
+}
+
+/// The exit status for several problems: an invalid request (2) first, as
+/// nothing was looked up; then unreadable (3); then not found (1).
+fn worst(errors: &[flyte_secrets::Error]) -> u8 {
+    use flyte_secrets::ErrorKind;
+    let has = |k: ErrorKind| errors.iter().any(|e| e.kind() == k);
+    if has(ErrorKind::InvalidRequest) || has(ErrorKind::Config) {
+        2
+    } else if has(ErrorKind::Unreadable) {
+        3
+    } else {
+        1
+    }
+}
+
+/// The requests named by a manifest and by specs, in that order.
+pub(crate) fn requests(
+    manifest: Option<&std::path::Path>,
+    specs: &[String],
+) -> Result<Vec<flyte_secrets::SecretRequest>, Failure> {
+    let mut requests = match manifest {
+        Some(path) => flyte_secrets::manifest::read(path)?,
+        None => Vec::new(),
+    };
+    let mut problems = Vec::new();
+    for spec in specs {
+        match spec.parse() {
+            Ok(r) => requests.push(r),
+            Err(e) => problems.push(e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(requests)
+    } else {
+        Err(Failure::Many(problems))
     }
 }

@@ -64,6 +64,12 @@ struct OptionValue {
 }
 
 /// A value read from an INI file, after interpolation.
+///
+/// ```
+/// use flyte_secrets::config::ini::Ini;
+/// let v = Ini::parse("[s]\n\nk = %%v\n").unwrap().get("s", "K").unwrap().unwrap();
+/// assert_eq!((v.value.as_str(), v.line, v.section.as_str()), ("%v", 3, "s"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IniValue {
     /// The value, as `configparser.get` returns it.
@@ -75,6 +81,12 @@ pub struct IniValue {
 }
 
 /// A syntax problem that makes `configparser` refuse the whole file.
+///
+/// ```
+/// use flyte_secrets::config::ini::Ini;
+/// let e = Ini::parse("[s]\nno delimiter here\n").unwrap_err();
+/// assert_eq!(e.line, 2);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IniError {
     /// 1-based line number.

@@ -27,6 +27,10 @@ use crate::error::Result;
 use crate::text::python_strip_range;
 
 /// The INI section flytekit reads secrets settings from.
+///
+/// ```
+/// assert_eq!(flyte_secrets::config::SECTION, "secrets");
+/// ```
 pub const SECTION: &str = "secrets";
 
 /// One of the three settings: its variable, INI option and default.
@@ -90,10 +94,22 @@ impl Default for SecretsConfig {
 
 impl SecretsConfig {
     /// flytekit's default env var prefix.
+    ///
+    /// ```
+    /// assert_eq!(flyte_secrets::SecretsConfig::DEFAULT_ENV_PREFIX, "_FSEC_");
+    /// ```
     pub const DEFAULT_ENV_PREFIX: &'static str = "_FSEC_";
     /// flytekit's default secrets directory.
+    ///
+    /// ```
+    /// assert_eq!(flyte_secrets::SecretsConfig::DEFAULT_DIR, "/etc/secrets");
+    /// ```
     pub const DEFAULT_DIR: &'static str = "/etc/secrets";
     /// The default cap on a secret file's size: 1 MiB.
+    ///
+    /// ```
+    /// assert_eq!(flyte_secrets::SecretsConfig::DEFAULT_MAX_FILE_SIZE, 1048576);
+    /// ```
     pub const DEFAULT_MAX_FILE_SIZE: u64 = 1 << 20;
 
     /// Settings from the process environment and the config file flytekit
@@ -211,6 +227,10 @@ impl SecretsConfig {
     }
 
     /// The env var prefix (default `_FSEC_`).
+    ///
+    /// ```
+    /// assert_eq!(flyte_secrets::SecretsConfig::default().env_prefix().value(), "_FSEC_");
+    /// ```
     #[must_use]
     pub fn env_prefix(&self) -> &Setting {
         &self.env_prefix
@@ -218,24 +238,40 @@ impl SecretsConfig {
 
     /// The secrets directory (default `/etc/secrets`). Empty means the
     /// working directory, as in flytekit.
+    ///
+    /// ```
+    /// assert_eq!(flyte_secrets::SecretsConfig::default().default_dir().value(), "/etc/secrets");
+    /// ```
     #[must_use]
     pub fn default_dir(&self) -> &Setting {
         &self.default_dir
     }
 
     /// The file-name prefix (default empty).
+    ///
+    /// ```
+    /// assert_eq!(flyte_secrets::SecretsConfig::default().file_prefix().value(), "");
+    /// ```
     #[must_use]
     pub fn file_prefix(&self) -> &Setting {
         &self.file_prefix
     }
 
     /// The cap on a secret file's size.
+    ///
+    /// ```
+    /// assert_eq!(flyte_secrets::SecretsConfig::default().max_file_size(), 1 << 20);
+    /// ```
     #[must_use]
     pub fn max_file_size(&self) -> u64 {
         self.max_file_size
     }
 
     /// Which config file was used, or why none was.
+    ///
+    /// ```
+    /// assert!(flyte_secrets::SecretsConfig::default().config_file().used.is_none());
+    /// ```
     #[must_use]
     pub fn config_file(&self) -> &ConfigFileReport {
         &self.config_file

@@ -74,6 +74,60 @@ pub(crate) fn read_capped(
     Ok(buf)
 }
 
+/// Why a small text file (a config file, a manifest) could not be read.
+#[derive(Debug)]
+pub(crate) enum TextFileError {
+    Open(Errno),
+    NotRegular(crate::error::FileKind),
+    TooLarge(u64),
+    Read(Errno),
+    NotUtf8 { offset: usize, line: usize },
+}
+
+impl std::fmt::Display for TextFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextFileError::Open(e) => write!(f, "cannot open it: {}", std::io::Error::from(*e)),
+            TextFileError::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
+            TextFileError::TooLarge(size) => {
+                write!(f, "it is {size} bytes or more, over the limit")
+            }
+            TextFileError::Read(e) => write!(f, "cannot read it: {}", std::io::Error::from(*e)),
+            TextFileError::NotUtf8 { offset, .. } => {
+                write!(f, "not valid UTF-8 (at byte {offset})")
+            }
+        }
+    }
+}
+
+/// Reads a small text file named by the user: opened without blocking (a
+/// FIFO is refused, not waited on), regular files only, at most `limit`
+/// bytes, UTF-8.
+pub(crate) fn read_text_file(path: &std::path::Path, limit: u64) -> Result<String, TextFileError> {
+    use rustix::fs::{FileType, Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+    let fd = rustix::fs::open(path, flags, Mode::empty()).map_err(TextFileError::Open)?;
+    let stat = rustix::fs::fstat(&fd).map_err(TextFileError::Read)?;
+    let kind = FileType::from_raw_mode(stat.st_mode);
+    if kind != FileType::RegularFile {
+        return Err(TextFileError::NotRegular(super::file_kind(kind)));
+    }
+    let size = u64::try_from(stat.st_size).unwrap_or(0);
+    let bytes = read_capped(&fd, size, limit).map_err(|e| match e {
+        ReadError::TooLarge { size } => TextFileError::TooLarge(size),
+        ReadError::Io(e) => TextFileError::Read(e),
+        ReadError::OutOfMemory => TextFileError::Read(Errno::NOMEM),
+    })?;
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(e) => {
+            let offset = e.valid_up_to();
+            let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+            Err(TextFileError::NotUtf8 { offset, line })
+        }
+    }
+}
+
 /// Moves `buf` into a new allocation of `capacity` bytes, wiping the old.
 fn grow(buf: &mut Zeroizing<Vec<u8>>, capacity: usize) -> Result<(), ReadError> {
     let mut bigger = Zeroizing::new(Vec::new());

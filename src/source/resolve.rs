@@ -34,9 +34,23 @@ pub(crate) enum Walk {
     Failed(Errno),
 }
 
+/// What the last component must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Want {
+    /// A regular file, opened for reading.
+    File,
+    /// A directory, opened for listing.
+    Dir,
+}
+
 /// Walks `relative` beneath `root`. `root_paths` are the absolute paths by
 /// which the root may be named in an absolute symlink.
-pub(crate) fn walk(root: BorrowedFd<'_>, relative: &Path, root_paths: &[PathBuf]) -> Walk {
+pub(crate) fn walk(
+    root: BorrowedFd<'_>,
+    relative: &Path,
+    root_paths: &[PathBuf],
+    want: Want,
+) -> Walk {
     let mut pending: Vec<Vec<u8>> = Vec::new();
     push_components(&mut pending, relative.as_os_str().as_bytes());
     let mut dirs: Vec<OwnedFd> = Vec::new();
@@ -85,7 +99,12 @@ pub(crate) fn walk(root: BorrowedFd<'_>, relative: &Path, root_paths: &[PathBuf]
                 }
             }
             FileType::Directory if !last => dirs.push(entry),
-            FileType::RegularFile if last => return open_regular(current, name, &stat),
+            FileType::Directory if want == Want::Dir => {
+                return open_checked(current, name, &stat, OFlags::DIRECTORY);
+            }
+            FileType::RegularFile if last && want == Want::File => {
+                return open_checked(current, name, &stat, OFlags::NONBLOCK | OFlags::NOCTTY);
+            }
             other if last => return Walk::NotRegular(other),
             _ => return Walk::Failed(Errno::NOTDIR),
         }
@@ -94,11 +113,10 @@ pub(crate) fn walk(root: BorrowedFd<'_>, relative: &Path, root_paths: &[PathBuf]
     Walk::NotRegular(FileType::Directory)
 }
 
-/// Opens `name` in `dir` for reading and checks that it is the file the walk
-/// inspected (not something swapped in since).
-fn open_regular(dir: BorrowedFd<'_>, name: &OsStr, inspected: &Stat) -> Walk {
-    let flags =
-        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY;
+/// Opens `name` in `dir` for reading and checks that it is the entry the
+/// walk inspected (not something swapped in since).
+fn open_checked(dir: BorrowedFd<'_>, name: &OsStr, inspected: &Stat, extra: OFlags) -> Walk {
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | extra;
     let fd = match rustix::fs::openat(dir, name, flags, Mode::empty()) {
         Ok(fd) => fd,
         Err(e) => return Walk::Failed(e),
@@ -124,7 +142,7 @@ fn push_components(stack: &mut Vec<Vec<u8>>, path: &[u8]) {
 }
 
 /// The part of an absolute `target` below one of `roots`, if it lies there.
-fn strip_root(target: &[u8], roots: &[PathBuf]) -> Option<Vec<u8>> {
+pub(crate) fn strip_root(target: &[u8], roots: &[PathBuf]) -> Option<Vec<u8>> {
     let target = Path::new(OsStr::from_bytes(target));
     roots.iter().find_map(|root| {
         let mut rest = target.components();

@@ -17,7 +17,7 @@ use rustix::io::Errno;
 use zeroize::Zeroizing;
 
 use super::read::{ReadError, read_capped};
-use super::resolve::{Walk, walk};
+use super::resolve::{Walk, Want, walk};
 use crate::error::UnreadableReason;
 
 /// How many times a lookup restarts after the kernel saw a rename race.
@@ -44,6 +44,23 @@ pub(crate) enum Missing {
     SearchDenied,
     /// The secrets directory itself could not be opened.
     Dir(Errno),
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Missing::NoEntry => f.write_str("does not exist"),
+            Missing::NotADirectory => f.write_str("a part of the path is not a directory"),
+            Missing::SymlinkLoop => f.write_str("a symlink loop"),
+            Missing::NameTooLong => f.write_str("a name is too long"),
+            Missing::SearchDenied => f.write_str("a directory on the way cannot be searched"),
+            Missing::Dir(e) => write!(
+                f,
+                "the secrets directory cannot be opened: {}",
+                std::io::Error::from(*e)
+            ),
+        }
+    }
 }
 
 /// What went wrong opening or reading a secret file.
@@ -150,7 +167,7 @@ impl SecretsDir {
             let dir = self
                 .handle()
                 .map_err(|e| FileProblem::NotFound(Missing::Dir(e)))?;
-            let outcome = self.open_once(&dir, relative);
+            let outcome = self.open_once(&dir, relative, Want::File);
             match outcome {
                 Walk::Opened(fd, stat) => return Ok((fd, stat)),
                 Walk::NotRegular(kind) => {
@@ -177,16 +194,21 @@ impl SecretsDir {
         }
     }
 
-    fn open_once(&self, dir: &OwnedFd, relative: &Path) -> Walk {
+    fn open_once(&self, dir: &OwnedFd, relative: &Path, want: Want) -> Walk {
         if self.resolver == Resolver::Kernel && !self.openat2_missing.load(Ordering::Relaxed) {
-            let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+            let flags = match want {
+                Want::File => OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY,
+                Want::Dir => OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            };
             let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
             match rustix::fs::openat2(dir, relative, flags, Mode::empty(), resolve) {
                 Ok(fd) => {
+                    let wanted = match want {
+                        Want::File => FileType::RegularFile,
+                        Want::Dir => FileType::Directory,
+                    };
                     return match rustix::fs::fstat(&fd) {
-                        Ok(stat)
-                            if FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile =>
-                        {
+                        Ok(stat) if FileType::from_raw_mode(stat.st_mode) == wanted => {
                             Walk::Opened(fd, stat)
                         }
                         Ok(stat) => Walk::NotRegular(FileType::from_raw_mode(stat.st_mode)),
@@ -204,7 +226,58 @@ impl SecretsDir {
                 Err(e) => return Walk::Failed(e),
             }
         }
-        walk(dir.as_fd(), relative, self.root_paths(dir))
+        walk(dir.as_fd(), relative, self.root_paths(dir), want)
+    }
+
+    /// The entries of the directory `relative` beneath the secrets directory
+    /// (the directory itself when `relative` is empty), with their types as
+    /// the directory reports them (`Unknown` on some file systems). Names
+    /// only; nothing is opened.
+    pub(crate) fn list(
+        &self,
+        relative: &Path,
+    ) -> Result<Vec<(std::ffi::OsString, FileType)>, FileProblem> {
+        use std::os::unix::ffi::OsStrExt;
+        let root = self
+            .handle()
+            .map_err(|e| FileProblem::NotFound(Missing::Dir(e)))?;
+        let fd = if relative.as_os_str().is_empty() {
+            rustix::fs::openat(
+                &*root,
+                ".",
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .map_err(|e| classify(e, &self.open_path))?
+        } else {
+            let shown = crate::naming::join_like_python(&self.open_path, relative);
+            match self.open_once(&root, relative, Want::Dir) {
+                Walk::Opened(fd, _) => fd,
+                Walk::NotRegular(kind) => {
+                    return Err(FileProblem::Unreadable(
+                        UnreadableReason::NotRegularFile(super::file_kind(kind)),
+                        None,
+                    ));
+                }
+                Walk::Escapes => return Err(escaped(&shown)),
+                Walk::Failed(e) => return Err(classify(e, &shown)),
+            }
+        };
+        let dir = rustix::fs::Dir::read_from(&fd).map_err(|e| classify(e, &self.open_path))?;
+        let mut entries = Vec::new();
+        for entry in dir {
+            let entry = entry.map_err(|e| classify(e, &self.open_path))?;
+            let name = entry.file_name().to_bytes();
+            if name == b"." || name == b".." {
+                continue;
+            }
+            entries.push((
+                std::ffi::OsStr::from_bytes(name).to_owned(),
+                entry.file_type(),
+            ));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(entries)
     }
 
     fn root_paths(&self, dir: &OwnedFd) -> &[PathBuf] {
@@ -221,6 +294,29 @@ impl SecretsDir {
             }
             paths
         })
+    }
+
+    /// The part of `path` below the secrets directory, when `path` names a
+    /// place inside it: a relative path is taken as relative to the
+    /// directory; an absolute one must start with the directory's configured
+    /// or real path. `..` components are refused.
+    pub(crate) fn inside(&self, path: &Path) -> Option<PathBuf> {
+        use std::os::unix::ffi::{OsStrExt, OsStringExt};
+        let relative = if path.is_absolute() {
+            let dir = self.handle().ok()?;
+            let rest =
+                super::resolve::strip_root(path.as_os_str().as_bytes(), self.root_paths(&dir))?;
+            PathBuf::from(std::ffi::OsString::from_vec(rest))
+        } else {
+            path.to_path_buf()
+        };
+        let plain = relative.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+        (plain && !relative.as_os_str().is_empty()).then_some(relative)
     }
 
     /// Reads `relative` whole, up to `limit` bytes.

@@ -295,7 +295,7 @@ fn library(case: &Value, want: &Expect, d: &Path, portable: bool) -> Option<Stri
     }
 }
 
-/// One way of running a case: binary, library, portable library.
+/// One way of running a case: returns a failure description.
 type Check = fn(&Value, &Expect, &Path) -> Option<String>;
 
 fn run_file(name: &str) {
