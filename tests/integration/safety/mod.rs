@@ -9,6 +9,7 @@
 //! panicked.
 
 mod canaries;
+mod commands;
 mod hostile_configs;
 mod hostile_files;
 mod hostile_names;
