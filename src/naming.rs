@@ -60,8 +60,27 @@ pub fn env_var_name(prefix: &OsStr, id: &SecretId) -> OsString {
 /// assert_eq!(relative_file_path("Pre_".as_ref(), &id), std::path::Path::new("mygroup/Pre_mykey"));
 /// # Ok::<(), flyte_secrets::Error>(())
 /// ```
+///
+/// A file prefix that starts with `/` makes the last part an absolute path,
+/// and Python's `os.path.join` then drops everything before it: flytekit
+/// reads `<prefix><key>` wherever that is. The path is built the same way
+/// (so that messages name what flytekit would read); the reader refuses it
+/// unless it lies inside the secrets directory.
+///
+/// ```
+/// use flyte_secrets::{naming::relative_file_path, SecretId};
+/// let id = SecretId::new("g", "Hostname")?;
+/// assert_eq!(relative_file_path("/etc/".as_ref(), &id), std::path::Path::new("/etc/hostname"));
+/// # Ok::<(), flyte_secrets::Error>(())
+/// ```
 #[must_use]
 pub fn relative_file_path(file_prefix: &OsStr, id: &SecretId) -> PathBuf {
+    if file_prefix.as_bytes().starts_with(b"/") {
+        let last = id.parts().last().unwrap_or_default();
+        let mut path = file_prefix.to_owned();
+        path.push(casing::lower(last));
+        return PathBuf::from(path);
+    }
     let parts: Vec<&str> = id.parts().collect();
     let mut lowered = String::new();
     let mut path =
@@ -81,16 +100,21 @@ pub fn relative_file_path(file_prefix: &OsStr, id: &SecretId) -> PathBuf {
 }
 
 /// `os.path.join(base, relative)`: no separator is added after an empty base
-/// or one that already ends in `/`.
+/// or one that already ends in `/`, and an absolute `relative` replaces the
+/// base.
 ///
 /// ```
 /// use flyte_secrets::naming::join_like_python;
 /// use std::path::Path;
 /// assert_eq!(join_like_python(Path::new("/etc/secrets/"), Path::new("g/k")), Path::new("/etc/secrets/g/k"));
 /// assert_eq!(join_like_python(Path::new(""), Path::new("g/k")), Path::new("g/k"));
+/// assert_eq!(join_like_python(Path::new("/etc/secrets"), Path::new("/etc/k")), Path::new("/etc/k"));
 /// ```
 #[must_use]
 pub fn join_like_python(base: &Path, relative: &Path) -> PathBuf {
+    if relative.as_os_str().as_bytes().starts_with(b"/") {
+        return relative.to_path_buf();
+    }
     let base = base.as_os_str().as_bytes();
     let mut joined = Vec::with_capacity(base.len() + 1 + relative.as_os_str().len());
     joined.extend_from_slice(base);
@@ -141,6 +165,23 @@ mod tests {
         assert_eq!(
             relative_file_path(OsStr::new(""), &id("", "K", "")),
             Path::new("k")
+        );
+    }
+
+    #[test]
+    fn an_absolute_file_prefix_replaces_the_directory_as_os_path_join_does() {
+        // os.path.join("/etc/secrets", "g", "v", "/etc/k") == "/etc/k"
+        assert_eq!(
+            relative_file_path(OsStr::new("/etc/"), &id("G", "K", "V")),
+            Path::new("/etc/k")
+        );
+        assert_eq!(
+            relative_file_path(OsStr::new("/"), &id("", "K", "")),
+            Path::new("/k")
+        );
+        assert_eq!(
+            join_like_python(Path::new("/etc/secrets"), Path::new("/etc/k")),
+            Path::new("/etc/k")
         );
     }
 

@@ -6,6 +6,7 @@
 //! refuses a path only because it crosses an absolute symlink, the portable
 //! walk in `resolve` gives the answer.
 
+use std::ffi::OsStr;
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ use rustix::io::Errno;
 use zeroize::Zeroizing;
 
 use super::read::{ReadError, read_capped};
-use super::resolve::{Walk, Want, walk};
+use super::resolve::{Walk, Want, strip_root, walk};
 use crate::error::UnreadableReason;
 
 /// How many times a lookup restarts after the kernel saw a rename race.
@@ -159,6 +160,19 @@ impl SecretsDir {
         // os.path.exists() says False: not found, without a system call.
         if relative.as_os_str().as_bytes().contains(&0) {
             return Err(FileProblem::NotFound(Missing::NoEntry));
+        }
+        // An absolute path (a file prefix starting with '/'): flytekit reads
+        // it wherever it is; here only if it names something inside.
+        if relative.is_absolute() {
+            let dir = self
+                .handle()
+                .map_err(|e| FileProblem::NotFound(Missing::Dir(e)))?;
+            let inside = strip_root(relative.as_os_str().as_bytes(), self.root_paths(&dir));
+            return match inside {
+                Some(rest) if !rest.is_empty() => self.open(Path::new(OsStr::from_bytes(&rest))),
+                Some(_) => self.open(Path::new(".")),
+                None => Err(escaped(shown)),
+            };
         }
         let mut replaced_checked = false;
         let mut races = 0;

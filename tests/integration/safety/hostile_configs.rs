@@ -350,3 +350,57 @@ fn a_config_file_swapped_for_a_fifo_cannot_block() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     swapper.join().unwrap();
 }
+
+#[test]
+fn an_absolute_file_prefix_is_followed_only_inside_the_directory() {
+    // os.path.join drops the directory before an absolute last part:
+    // flytekit reads <prefix><key> wherever it is. Here: refused outside
+    // (3) when it exists, not found (1) when it does not, read inside.
+    let (outside, out_value) = {
+        let d = tempfile::tempdir().unwrap();
+        let v = canary("outside-by-prefix");
+        std::fs::write(d.path().join("k"), &v).unwrap();
+        (d, v)
+    };
+    let (mut s, mut canaries) = planted("g", "k");
+    canaries.push(out_value);
+    let prefix = format!("{}/", path_str(outside.path()));
+    s.set("FLYTE_SECRETS_FILE_PREFIX", &prefix);
+    for args in [
+        &["get", "g", "k"][..],
+        &["get", "--", "", "k"],
+        &["get", "--bytes", "g", "k"],
+    ] {
+        let r = run(&s, args);
+        r.answers(3, &refs(&canaries));
+        // The path named is the one flytekit would read.
+        assert!(
+            r.stderr_text().contains(&format!("{prefix}k")),
+            "{}",
+            r.stderr_text()
+        );
+    }
+    run(&s, &["get", "g", "missing"]).answers(1, &refs(&canaries));
+    let r = run(&s, &["explain", "--json", "g", "k"]);
+    r.answers(0, &refs(&canaries));
+    let doc: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(doc["file"], format!("{prefix}k"));
+    // Pointing inside the directory: read, as flytekit would.
+    let inside = canary("inside-by-prefix");
+    s.file("in/k", &inside);
+    s.set(
+        "FLYTE_SECRETS_FILE_PREFIX",
+        &format!("{}/in/", path_str(s.path())),
+    );
+    let r = run(&s, &["get", "g", "k"]);
+    r.answers(0, &refs(&canaries));
+    assert_eq!(r.stdout, inside.as_bytes());
+    // Through '..' out of it again: refused or not found, never read.
+    s.set(
+        "FLYTE_SECRETS_FILE_PREFIX",
+        &format!("{}/in/../../", path_str(s.path())),
+    );
+    let r = run(&s, &["get", "g", "k"]);
+    assert!(matches!(r.code, Some(1 | 3)), "{r:?}");
+    r.answers(r.code.unwrap(), &refs(&canaries));
+}
