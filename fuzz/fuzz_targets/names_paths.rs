@@ -19,14 +19,18 @@ fuzz_target!(|data: &[u8]| {
     let group = fields.next().unwrap_or_default().into_owned();
     let key = fields.next().unwrap_or_default().into_owned();
     let version = fields.next().unwrap_or_default().into_owned();
-    // A file prefix comes from the operator's configuration; one without
-    // '/' and NUL is what the property is about.
-    let prefix: String = fields
-        .next()
-        .unwrap_or_default()
+    // A file prefix comes from the operator's configuration: without '/'
+    // and NUL it stays a name prefix; with a leading '/' it makes the path
+    // absolute, as os.path.join does.
+    let raw_prefix = fields.next().unwrap_or_default();
+    let absolute = raw_prefix.starts_with('/');
+    let mut prefix: String = raw_prefix
         .chars()
         .filter(|&c| c != '/' && c != '\0')
         .collect();
+    if absolute {
+        prefix.insert(0, '/');
+    }
     let names = [group.clone(), key.clone(), version.clone()];
     match SecretId::from_parts(group, key, version) {
         Ok(id) => {
@@ -36,6 +40,19 @@ fuzz_target!(|data: &[u8]| {
                 assert!(!n.contains('/') && !n.contains('\0') && n != "." && n != "..");
             }
             let rel = relative_file_path(OsStr::new(&prefix), &id);
+            if absolute {
+                // The last present part in flytekit's order (group,
+                // group_version, key).
+                let [group, key, version] = &names;
+                let last = [key, version, group]
+                    .into_iter()
+                    .find(|n| !n.is_empty())
+                    .map_or("", String::as_str);
+                let want = format!("{prefix}{}", flyte_secrets::casing::lower(last));
+                assert_eq!(rel.as_os_str().as_encoded_bytes(), want.as_bytes());
+                assert_eq!(join_like_python(Path::new("/etc/secrets"), &rel), rel);
+                return;
+            }
             let comps: Vec<Component<'_>> = rel.components().collect();
             assert_eq!(comps.len(), present, "{rel:?}");
             assert!(
