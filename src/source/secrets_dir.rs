@@ -25,9 +25,10 @@ use crate::error::UnreadableReason;
 const RACE_RETRIES: usize = 4;
 
 /// How many times a lookup that found nothing is repeated, for a directory
-/// that vanished under it during a rotation. Only missing secrets pay (a
-/// few microseconds); a rotation every few microseconds, as in the tests,
-/// would still need several losing races in a row to be seen.
+/// that vanished under it during a rotation. Only missing secrets behind a
+/// symlink pay (a few microseconds); a rotation every few microseconds, as
+/// in the tests, would still need several losing races in a row to be
+/// seen.
 const VANISHED_RETRIES: usize = 8;
 
 /// Why a file was not there, for the not-found message and its hints.
@@ -196,7 +197,11 @@ impl SecretsDir {
                 // the old timestamped directory just before it was
                 // swapped out and removed. The new one is in place by
                 // then; look again before calling the secret missing.
-                Walk::Failed(Errno::NOENT) if vanished < VANISHED_RETRIES => vanished += 1,
+                Walk::Failed(Errno::NOENT)
+                    if vanished < VANISHED_RETRIES && self.symlink_on_the_way(&dir, relative) =>
+                {
+                    vanished += 1;
+                }
                 Walk::Failed(Errno::NOENT) if !replaced_checked => {
                     replaced_checked = true;
                     if !self.forget_if_replaced(&dir) {
@@ -206,6 +211,23 @@ impl SecretsDir {
                 Walk::Failed(e) => return Err(classify(e, shown)),
             }
         }
+    }
+
+    /// Whether a lookup of `relative` that found nothing may have been
+    /// misled by a symlink swapped under it: only then is retrying useful.
+    /// With `openat2`, one more lookup that refuses symlinks tells (ENOENT:
+    /// the name is missing before any symlink, so the secret is missing);
+    /// without it, assume so.
+    fn symlink_on_the_way(&self, dir: &OwnedFd, relative: &Path) -> bool {
+        if self.resolver != Resolver::Kernel || self.openat2_missing.load(Ordering::Relaxed) {
+            return true;
+        }
+        let flags = OFlags::PATH | OFlags::CLOEXEC;
+        let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
+        !matches!(
+            rustix::fs::openat2(dir, relative, flags, Mode::empty(), resolve),
+            Err(Errno::NOENT)
+        )
     }
 
     fn open_once(&self, dir: &OwnedFd, relative: &Path, want: Want) -> Walk {
