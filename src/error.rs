@@ -106,7 +106,8 @@ pub enum UnreadableReason {
         /// The cap in force.
         limit: u64,
     },
-    /// A symlink on the way leads out of the secrets directory.
+    /// The path leads out of the secrets directory: through a symlink, or
+    /// because a file prefix starting with `/` names a file elsewhere.
     OutsideDirectory,
     /// The process may not open it.
     PermissionDenied,
@@ -130,7 +131,7 @@ impl fmt::Display for UnreadableReason {
                 write!(f, "{size} bytes is over the {limit}-byte limit")
             }
             UnreadableReason::OutsideDirectory => {
-                f.write_str("a symlink leads outside the secrets directory")
+                f.write_str("the path leads outside the secrets directory")
             }
             UnreadableReason::PermissionDenied => f.write_str("permission denied"),
             UnreadableReason::NotUtf8 { offset } => {

@@ -143,8 +143,16 @@ fn walk(
         // Opening (not reading) tells what the entry resolves to, with the
         // same confinement as a lookup.
         match manager.probe_relative(&relative) {
-            Ok(_) => {
-                let (request, note) = file_request(manager, &relative);
+            Ok(stat) => {
+                let (mut request, mut note) = file_request(manager, &relative);
+                let size = u64::try_from(stat.st_size).unwrap_or(0);
+                let limit = manager.config().max_file_size();
+                if size > limit {
+                    // The request would name it, but the read is refused.
+                    let reason = crate::UnreadableReason::TooLarge { size, limit };
+                    note = Some(format!("would not be read: {reason}"));
+                    request = None;
+                }
                 out.push(ListedSecret {
                     source: "file",
                     name: shown,

@@ -101,6 +101,19 @@ const INLINE: usize = 128;
 /// assert_eq!(relative_file_path("Pre_".as_ref(), &id), std::path::Path::new("mygroup/Pre_mykey"));
 /// # Ok::<(), flyte_secrets::Error>(())
 /// ```
+///
+/// A file prefix that starts with `/` makes the last part an absolute path,
+/// and Python's `os.path.join` then drops everything before it: flytekit
+/// reads `<prefix><key>` wherever that is. The path is built the same way
+/// (so that messages name what flytekit would read); the reader refuses it
+/// unless it lies inside the secrets directory.
+///
+/// ```
+/// use flyte_secrets::{naming::relative_file_path, SecretId};
+/// let id = SecretId::new("g", "Hostname")?;
+/// assert_eq!(relative_file_path("/etc/".as_ref(), &id), std::path::Path::new("/etc/hostname"));
+/// # Ok::<(), flyte_secrets::Error>(())
+/// ```
 #[must_use]
 pub fn relative_file_path(file_prefix: &OsStr, id: &SecretId) -> PathBuf {
     relative_file_path_of(file_prefix, id.names())
@@ -113,6 +126,12 @@ pub(crate) fn relative_file_path_of(file_prefix: &OsStr, names: Names<'_>) -> Pa
 
 /// [`relative_file_path`] for any names (the stack builder's fallback).
 fn relative_file_path_on_heap(file_prefix: &OsStr, names: Names<'_>) -> PathBuf {
+    if file_prefix.as_bytes().starts_with(b"/") {
+        let last = names.parts().last().unwrap_or_default();
+        let mut path = file_prefix.to_owned();
+        path.push(casing::lower(last));
+        return PathBuf::from(path);
+    }
     let parts: Vec<&str> = names.parts().collect();
     let mut lowered = String::new();
     let mut path =
@@ -139,7 +158,9 @@ pub(crate) fn with_relative_file_path<R>(
     f: impl FnOnce(&Path) -> R,
 ) -> R {
     let prefix = file_prefix.as_bytes();
-    if !names.is_ascii() || prefix.len() + names.joined_len() > INLINE {
+    // An absolute prefix (the path leaves the directory's naming, see
+    // relative_file_path) is rare: the general version builds it.
+    if !names.is_ascii() || prefix.starts_with(b"/") || prefix.len() + names.joined_len() > INLINE {
         return f(&relative_file_path_on_heap(file_prefix, names));
     }
     let mut buf = [0u8; INLINE];
@@ -163,16 +184,21 @@ pub(crate) fn with_relative_file_path<R>(
 }
 
 /// `os.path.join(base, relative)`: no separator is added after an empty base
-/// or one that already ends in `/`.
+/// or one that already ends in `/`, and an absolute `relative` replaces the
+/// base.
 ///
 /// ```
 /// use flyte_secrets::naming::join_like_python;
 /// use std::path::Path;
 /// assert_eq!(join_like_python(Path::new("/etc/secrets/"), Path::new("g/k")), Path::new("/etc/secrets/g/k"));
 /// assert_eq!(join_like_python(Path::new(""), Path::new("g/k")), Path::new("g/k"));
+/// assert_eq!(join_like_python(Path::new("/etc/secrets"), Path::new("/etc/k")), Path::new("/etc/k"));
 /// ```
 #[must_use]
 pub fn join_like_python(base: &Path, relative: &Path) -> PathBuf {
+    if relative.as_os_str().as_bytes().starts_with(b"/") {
+        return relative.to_path_buf();
+    }
     let base = base.as_os_str().as_bytes();
     let mut joined = Vec::with_capacity(base.len() + 1 + relative.as_os_str().len());
     joined.extend_from_slice(base);
@@ -209,6 +235,7 @@ mod tests {
             OsString::from(""),
             OsString::from_vec(b"\xff_".to_vec()),
             OsString::from(long.as_str()),
+            OsString::from("/etc/"),
         ];
         let ids = [
             id("My-Group", "a.B", "v1"),
@@ -249,6 +276,23 @@ mod tests {
         assert_eq!(
             relative_file_path(OsStr::new(""), &id("", "K", "")),
             Path::new("k")
+        );
+    }
+
+    #[test]
+    fn an_absolute_file_prefix_replaces_the_directory_as_os_path_join_does() {
+        // os.path.join("/etc/secrets", "g", "v", "/etc/k") == "/etc/k"
+        assert_eq!(
+            relative_file_path(OsStr::new("/etc/"), &id("G", "K", "V")),
+            Path::new("/etc/k")
+        );
+        assert_eq!(
+            relative_file_path(OsStr::new("/"), &id("", "K", "")),
+            Path::new("/k")
+        );
+        assert_eq!(
+            join_like_python(Path::new("/etc/secrets"), Path::new("/etc/k")),
+            Path::new("/etc/k")
         );
     }
 

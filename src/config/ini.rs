@@ -15,6 +15,31 @@ const DEFAULT_SECTION: &str = "DEFAULT";
 /// configparser's `MAX_INTERPOLATION_DEPTH`.
 const MAX_INTERPOLATION_DEPTH: usize = 10;
 
+/// The most work one [`Ini::get`] may spend expanding `%(name)s` references,
+/// counted as the bytes of every referenced value plus [`REFERENCE_COST`] per
+/// reference.
+///
+/// Ten levels of nesting are enough for a value to expand exponentially: a
+/// 600 KB file can ask for 10^14 bytes. configparser would then run out of
+/// memory or never finish (and flytekit does not catch that); here the
+/// expansion stops at this budget, which no real config comes near, and the
+/// problem is reported with [`InterpolationProblem::runaway`] set.
+///
+/// ```
+/// use flyte_secrets::config::ini::Ini;
+/// // a = 3000 references to b, b = 3000 references to c: 18 MB of "xx".
+/// let text = format!("[s]\na = {}\nb = {}\nc = xx\n", "%(b)s".repeat(3000), "%(c)s".repeat(3000));
+/// let problem = Ini::parse(&text).unwrap().get("s", "a").unwrap_err();
+/// assert!(problem.runaway);
+/// assert_eq!(problem.line, 2);
+/// ```
+pub const MAX_INTERPOLATION_WORK: usize = 1 << 22;
+
+/// What one `%(name)s` reference costs from [`MAX_INTERPOLATION_WORK`] on
+/// top of its value's length, so that references to empty values cannot run
+/// for long either (at most 65,536 references are followed).
+pub const REFERENCE_COST: usize = 64;
+
 /// A parsed INI document.
 ///
 /// ```
@@ -70,13 +95,17 @@ pub struct IniError {
     pub problem: String,
 }
 
-/// Why an option that is present still counts as unset (configparser raises
-/// an `InterpolationError`, which flytekit swallows).
+/// Why an option that is present cannot be used: configparser raises an
+/// `InterpolationError` (which flytekit swallows: the option counts as
+/// unset), or, when [`runaway`](Self::runaway) is set, the value expands
+/// past [`MAX_INTERPOLATION_WORK`] (where configparser would exhaust memory
+/// or time, and flytekit would crash or hang).
 ///
 /// ```
 /// use flyte_secrets::config::ini::Ini;
-/// let ini = Ini::parse("[s]\nk = %(missing)s\n").unwrap();
-/// assert_eq!(ini.get("s", "k").unwrap_err().line, 2);
+/// let problem = Ini::parse("[s]\na = 100%\n").unwrap().get("s", "a").unwrap_err();
+/// assert_eq!(problem.line, 2);
+/// assert!(!problem.runaway);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InterpolationProblem {
@@ -84,6 +113,9 @@ pub struct InterpolationProblem {
     pub line: usize,
     /// What is wrong, in words.
     pub problem: String,
+    /// The value expands too far to be computed: not a configparser error
+    /// that counts as unset, but a configuration that cannot be used.
+    pub runaway: bool,
 }
 
 impl Ini {
@@ -146,16 +178,16 @@ impl Ini {
                 None => return Ok(None),
             },
         };
-        let lookup = |name: &str| -> Option<String> {
-            options
-                .get(name)
-                .or_else(|| self.defaults.get(name))
-                .map(OptionValue::joined)
+        let scope = Scope {
+            options,
+            defaults: &self.defaults,
         };
         let mut out = String::new();
-        interpolate(&found.joined(), &lookup, &mut out, 1).map_err(|problem| {
+        let mut budget = MAX_INTERPOLATION_WORK;
+        interpolate(&found.joined(), &scope, &mut out, 1, &mut budget).map_err(|problem| {
             InterpolationProblem {
                 line: found.line,
+                runaway: budget == 0,
                 problem,
             }
         })?;
@@ -168,6 +200,12 @@ impl Ini {
 }
 
 impl OptionValue {
+    /// The length of [`OptionValue::joined`], at most (known without
+    /// joining).
+    fn joined_len(&self) -> usize {
+        self.lines.iter().map(|l| l.len() + 1).sum()
+    }
+
     /// configparser joins continuation lines with `\n` and strips the end.
     fn joined(&self) -> String {
         self.lines
@@ -177,13 +215,29 @@ impl OptionValue {
     }
 }
 
+/// The options a `%(name)s` reference can name: the section's, then
+/// `[DEFAULT]`'s.
+struct Scope<'a> {
+    options: &'a Options,
+    defaults: &'a Options,
+}
+
+impl Scope<'_> {
+    fn lookup(&self, name: &str) -> Option<&OptionValue> {
+        self.options.get(name).or_else(|| self.defaults.get(name))
+    }
+}
+
 /// BasicInterpolation: `%%` is `%`, `%(name)s` is another option's value
-/// (itself interpolated), any other `%` is an error.
+/// (itself interpolated), any other `%` is an error. Each reference costs
+/// its value's length plus [`REFERENCE_COST`] from `budget`; an exhausted budget is an
+/// error, and leaves `budget` at zero.
 fn interpolate(
     rest: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
+    scope: &Scope<'_>,
     out: &mut String,
     depth: usize,
+    budget: &mut usize,
 ) -> Result<(), String> {
     if depth > MAX_INTERPOLATION_DEPTH {
         return Err("references nest more than 10 deep".into());
@@ -206,13 +260,23 @@ fn interpolate(
             };
             let name = casing::lower(&after[..close]);
             rest = &after[close + 2..];
-            let Some(value) = lookup(&name) else {
+            let Some(value) = scope.lookup(&name) else {
                 return Err(format!(
                     "'%({name})s' refers to an option that does not exist"
                 ));
             };
+            let cost = value.joined_len() + REFERENCE_COST;
+            // Strictly less, so that a budget of zero means it ran out.
+            if cost >= *budget {
+                *budget = 0;
+                return Err(format!(
+                    "the value expands to more than {MAX_INTERPOLATION_WORK} bytes through '%(name)s' references"
+                ));
+            }
+            *budget -= cost;
+            let value = value.joined();
             if value.contains('%') {
-                interpolate(&value, lookup, out, depth + 1)?;
+                interpolate(&value, scope, out, depth + 1, budget)?;
             } else {
                 out.push_str(&value);
             }
@@ -474,6 +538,45 @@ mod tests {
         assert!(ini.get("secrets", "default_dir").is_err());
         let looped = Ini::parse("[secrets]\na = %(b)s\nb = %(a)s\n").unwrap();
         assert!(looped.get("secrets", "a").is_err());
+    }
+
+    #[test]
+    fn exponential_expansion_stops_at_the_budget() {
+        // 2000^3 * 8 bytes, far beyond memory; and the same shape whose
+        // innermost value is empty, which produces nothing but would
+        // still take 2000^3 steps.
+        for innermost in ["xxxxxxxx", ""] {
+            let refs = |name: &str| format!("%({name})s").repeat(2000);
+            let text = format!(
+                "[secrets]\nenv_prefix = {}\nb = {}\nc = {}\nd = {innermost}\n",
+                refs("b"),
+                refs("c"),
+                refs("d")
+            );
+            let problem = Ini::parse(&text)
+                .unwrap()
+                .get("secrets", "env_prefix")
+                .unwrap_err();
+            assert!(problem.runaway, "{innermost:?}: {problem:?}");
+            assert_eq!(problem.line, 2);
+        }
+    }
+
+    #[test]
+    fn ordinary_interpolation_errors_are_not_runaway() {
+        let ini = Ini::parse("[secrets]\na = %(b)s\nb = %(a)s\nc = %(zz)s\n").unwrap();
+        assert!(!ini.get("secrets", "a").unwrap_err().runaway);
+        assert!(!ini.get("secrets", "c").unwrap_err().runaway);
+        // Many references that stay small are fine.
+        let text = format!(
+            "[secrets]\nenv_prefix = {}\nb = y\n",
+            "%(b)s".repeat(50_000)
+        );
+        let got = Ini::parse(&text)
+            .unwrap()
+            .get("secrets", "env_prefix")
+            .unwrap();
+        assert_eq!(got.unwrap().value, "y".repeat(50_000));
     }
 
     #[test]

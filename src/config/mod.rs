@@ -163,16 +163,16 @@ impl SecretsConfig {
         };
         let path = config_file.used.as_ref().map(|u| u.path.as_path());
         let resolve = |spec: &Spec| {
-            let mut setting = resolve(spec, env, ini.as_ref().zip(path));
+            let mut setting = resolve(spec, env, ini.as_ref().zip(path))?;
             if let (SettingSource::Default, Some(note)) = (setting.source(), &yaml_note) {
                 setting.note(note.clone());
             }
-            setting
+            Ok::<_, crate::Error>(setting)
         };
         Ok(SecretsConfig {
-            env_prefix: resolve(&ENV_PREFIX),
-            default_dir: resolve(&DEFAULT_DIR),
-            file_prefix: resolve(&FILE_PREFIX),
+            env_prefix: resolve(&ENV_PREFIX)?,
+            default_dir: resolve(&DEFAULT_DIR)?,
+            file_prefix: resolve(&FILE_PREFIX)?,
             max_file_size: Self::DEFAULT_MAX_FILE_SIZE,
             config_file,
         })
@@ -304,7 +304,9 @@ fn stripped(value: &OsStr) -> OsString {
     OsStr::from_bytes(&bytes[python_strip_range(bytes)]).to_owned()
 }
 
-fn resolve(spec: &Spec, env: &Environment, ini: Option<(&ini::Ini, &Path)>) -> Setting {
+/// One setting by flytekit's order. An option whose `%(name)s` references
+/// expand without bound is an error: flytekit would not survive it either.
+fn resolve(spec: &Spec, env: &Environment, ini: Option<(&ini::Ini, &Path)>) -> Result<Setting> {
     let default = || Setting::new(spec.default.into(), SettingSource::Default);
     if let Some(value) = env.var_os(spec.var) {
         if value.is_empty() {
@@ -313,17 +315,17 @@ fn resolve(spec: &Spec, env: &Environment, ini: Option<(&ini::Ini, &Path)>) -> S
                 "{} is set but empty, so the default applies and the config file is not consulted",
                 spec.var
             ));
-            return setting;
+            return Ok(setting);
         }
         let source = SettingSource::EnvVar {
             name: spec.var.into(),
         };
-        return Setting::new(stripped(&value), source);
+        return Ok(Setting::new(stripped(&value), source));
     }
     let Some((ini, path)) = ini else {
-        return default();
+        return Ok(default());
     };
-    match ini.get(SECTION, spec.option) {
+    Ok(match ini.get(SECTION, spec.option) {
         Ok(Some(found)) if !found.value.is_empty() => {
             let source = SettingSource::ConfigFile {
                 path: path.to_path_buf(),
@@ -343,6 +345,13 @@ fn resolve(spec: &Spec, env: &Environment, ini: Option<(&ini::Ini, &Path)>) -> S
             setting
         }
         Ok(None) => default(),
+        Err(problem) if problem.runaway => {
+            return Err(crate::Error::config(
+                Some(path),
+                Some(problem.line),
+                format!("{}: {}", spec.option, problem.problem),
+            ));
+        }
         Err(problem) => {
             let mut setting = default();
             setting.note(format!(
@@ -354,5 +363,5 @@ fn resolve(spec: &Spec, env: &Environment, ini: Option<(&ini::Ini, &Path)>) -> S
             ));
             setting
         }
-    }
+    })
 }

@@ -13,6 +13,9 @@ pub(crate) enum ReadError {
     TooLarge { size: u64 },
     /// The read system call failed.
     Io(Errno),
+    /// The buffer for the file could not be allocated (a file under a high
+    /// cap, in a process whose memory is limited).
+    OutOfMemory,
 }
 
 /// Reads the whole of `fd`, whose `fstat` size was `size`, refusing more than
@@ -30,16 +33,19 @@ pub(crate) fn read_capped(
     if size > limit {
         return Err(ReadError::TooLarge { size });
     }
-    // `size <= limit`, and the limit fits in memory by the caller's choice.
+    // `size <= limit`, but the limit is the caller's choice and may exceed
+    // the memory this process may use: allocate fallibly, never abort.
     let first = usize::try_from(size).unwrap_or(usize::MAX - 1) + 1;
-    let mut buf = Zeroizing::new(Vec::with_capacity(first));
+    let mut buf = Zeroizing::new(Vec::new());
+    buf.try_reserve_exact(first)
+        .map_err(|_| ReadError::OutOfMemory)?;
     let mut short_read_seen = false;
     loop {
         if buf.len() == buf.capacity() {
             // The file is longer than fstat said: grow, within the cap.
             let have = buf.len() as u64;
             let want = (have.saturating_mul(2).max(4096)).min(limit.saturating_add(1));
-            grow(&mut buf, usize::try_from(want).unwrap_or(usize::MAX));
+            grow(&mut buf, usize::try_from(want).unwrap_or(usize::MAX))?;
         }
         let before = buf.len();
         let n = match rustix::io::read(&fd, rustix::buffer::spare_capacity(&mut *buf)) {
@@ -110,6 +116,7 @@ pub(crate) fn read_text_file(path: &std::path::Path, limit: u64) -> Result<Strin
     let bytes = read_capped(&fd, size, limit).map_err(|e| match e {
         ReadError::TooLarge { size } => TextFileError::TooLarge(size),
         ReadError::Io(e) => TextFileError::Read(e),
+        ReadError::OutOfMemory => TextFileError::Read(Errno::NOMEM),
     })?;
     match std::str::from_utf8(&bytes) {
         Ok(text) => Ok(text.to_owned()),
@@ -122,10 +129,14 @@ pub(crate) fn read_text_file(path: &std::path::Path, limit: u64) -> Result<Strin
 }
 
 /// Moves `buf` into a new allocation of `capacity` bytes, wiping the old.
-fn grow(buf: &mut Zeroizing<Vec<u8>>, capacity: usize) {
-    let mut bigger = Zeroizing::new(Vec::with_capacity(capacity));
+fn grow(buf: &mut Zeroizing<Vec<u8>>, capacity: usize) -> Result<(), ReadError> {
+    let mut bigger = Zeroizing::new(Vec::new());
+    bigger
+        .try_reserve_exact(capacity)
+        .map_err(|_| ReadError::OutOfMemory)?;
     bigger.extend_from_slice(buf);
     *buf = bigger;
+    Ok(())
 }
 
 /// Copies `buf` into an allocation of exactly its length (so that turning it
@@ -183,6 +194,17 @@ mod tests {
         assert!(matches!(
             read_capped(&f, 11, 10),
             Err(ReadError::TooLarge { size: 11 })
+        ));
+    }
+
+    #[test]
+    fn a_buffer_that_cannot_be_allocated_is_an_error_not_an_abort() {
+        let f = file_with(b"");
+        // No allocator grants isize::MAX bytes.
+        let huge = isize::MAX as u64;
+        assert!(matches!(
+            read_capped(&f, huge, u64::MAX),
+            Err(ReadError::OutOfMemory)
         ));
     }
 

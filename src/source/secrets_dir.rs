@@ -6,7 +6,9 @@
 //! refuses a path only because it crosses an absolute symlink, the portable
 //! walk in `resolve` gives the answer.
 
+use std::ffi::OsStr;
 use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -16,11 +18,18 @@ use rustix::io::Errno;
 use zeroize::Zeroizing;
 
 use super::read::{ReadError, read_capped};
-use super::resolve::{Walk, Want, walk};
+use super::resolve::{Walk, Want, strip_root, walk};
 use crate::error::UnreadableReason;
 
 /// How many times a lookup restarts after the kernel saw a rename race.
 const RACE_RETRIES: usize = 4;
+
+/// How many times a lookup that found nothing is repeated, for a directory
+/// that vanished under it during a rotation. Only missing secrets behind a
+/// symlink pay (a few microseconds); a rotation every few microseconds, as
+/// in the tests, would still need several losing races in a row to be
+/// seen.
+const VANISHED_RETRIES: usize = 8;
 
 /// Why a file was not there, for the not-found message and its hints.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -163,8 +172,28 @@ impl SecretsDir {
     pub(crate) fn open(&self, relative: &Path) -> Result<(OwnedFd, Stat), FileProblem> {
         // The path as flytekit would stat it, used only to classify failures.
         let shown = || crate::naming::join_like_python(&self.open_path, relative);
+        // Names cannot hold NUL (requests are validated), but a file prefix
+        // from a config file can; no file has such a path, and flytekit's
+        // os.path.exists() says False: not found, without a system call.
+        if relative.as_os_str().as_bytes().contains(&0) {
+            return Err(FileProblem::NotFound(Missing::NoEntry));
+        }
+        // An absolute path (a file prefix starting with '/'): flytekit reads
+        // it wherever it is; here only if it names something inside.
+        if relative.is_absolute() {
+            let dir = self
+                .handle()
+                .map_err(|e| FileProblem::NotFound(Missing::Dir(e)))?;
+            let inside = strip_root(relative.as_os_str().as_bytes(), self.root_paths(&dir.fd));
+            return match inside {
+                Some(rest) if !rest.is_empty() => self.open(Path::new(OsStr::from_bytes(&rest))),
+                Some(_) => self.open(Path::new(".")),
+                None => Err(escaped(&shown())),
+            };
+        }
         let mut replaced_checked = false;
         let mut races = 0;
+        let mut vanished = 0;
         loop {
             let dir = self
                 .handle()
@@ -180,6 +209,16 @@ impl SecretsDir {
                 }
                 Walk::Escapes => return Err(escaped(&shown())),
                 Walk::Failed(Errno::AGAIN) if races < RACE_RETRIES => races += 1,
+                // Kubernetes rotation: the lookup followed `..data` into
+                // the old timestamped directory just before it was
+                // swapped out and removed. The new one is in place by
+                // then; look again before calling the secret missing.
+                Walk::Failed(Errno::NOENT)
+                    if vanished < VANISHED_RETRIES
+                        && self.symlink_on_the_way(&dir.fd, relative) =>
+                {
+                    vanished += 1;
+                }
                 Walk::Failed(Errno::NOENT) if !replaced_checked => {
                     replaced_checked = true;
                     if !self.forget_if_replaced(&dir) {
@@ -189,6 +228,23 @@ impl SecretsDir {
                 Walk::Failed(e) => return Err(classify(e, shown)),
             }
         }
+    }
+
+    /// Whether a lookup of `relative` that found nothing may have been
+    /// misled by a symlink swapped under it: only then is retrying useful.
+    /// With `openat2`, one more lookup that refuses symlinks tells (ENOENT:
+    /// the name is missing before any symlink, so the secret is missing);
+    /// without it, assume so.
+    fn symlink_on_the_way(&self, dir: &OwnedFd, relative: &Path) -> bool {
+        if self.resolver != Resolver::Kernel || self.openat2_missing.load(Ordering::Relaxed) {
+            return true;
+        }
+        let flags = OFlags::PATH | OFlags::CLOEXEC;
+        let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
+        !matches!(
+            rustix::fs::openat2(dir, relative, flags, Mode::empty(), resolve),
+            Err(Errno::NOENT)
+        )
     }
 
     fn open_once(&self, dir: &OwnedFd, relative: &Path, want: Want) -> Walk {
@@ -333,6 +389,9 @@ impl SecretsDir {
             ReadError::Io(e) => classify(e, || {
                 crate::naming::join_like_python(&self.open_path, relative)
             }),
+            ReadError::OutOfMemory => {
+                FileProblem::Unreadable(UnreadableReason::Io(std::io::ErrorKind::OutOfMemory), None)
+            }
         })
     }
 }

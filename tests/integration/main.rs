@@ -2,5 +2,6 @@
 
 mod cli;
 mod conformance;
+mod safety;
 mod support;
 mod workflow;

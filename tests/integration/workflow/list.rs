@@ -66,3 +66,29 @@ fn a_missing_directory_is_reported() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(doc["dir_problem"].is_string(), "{doc}");
 }
+
+#[test]
+fn files_over_the_size_cap_are_marked_not_read() {
+    let s = Scratch::new();
+    s.file("g/big", vec![b'x'; (1 << 20) + 1]);
+    s.file("g/small", "x");
+    let out = s.run(&["list", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let big = doc["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "g/big")
+        .unwrap()
+        .clone();
+    assert!(big["request"].is_null(), "{big}");
+    assert!(big["note"].as_str().unwrap().contains("over the"), "{big}");
+    let small = doc["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "g/small")
+        .unwrap()
+        .clone();
+    assert_eq!(small["request"], "g/small");
+}

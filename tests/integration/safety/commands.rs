@@ -1,0 +1,169 @@
+//! The other commands over the same hostile directory: `list` shows names
+//! and paths, never values, and does not hang on what it finds; `check`
+//! and `exec` refuse hostile secrets at once without printing values (and
+//! `exec` then starts nothing); a hostile manifest is an invalid request.
+
+use std::path::Path;
+
+use super::{canary, planted, refs, run};
+use crate::support::{Scratch, path_str};
+
+fn mkfifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        path,
+        rustix::fs::Mode::from_raw_mode(0o644),
+    )
+    .unwrap();
+}
+
+/// A secrets directory holding every kind of hostile entry next to good
+/// secrets, all values canaries; the env holds canaries too.
+fn hostile_dir() -> (Scratch, Vec<String>, tempfile::TempDir) {
+    let (mut s, mut canaries) = planted("g", "k");
+    let ok = canary("ok-file");
+    s.file("g/ok", &ok);
+    let large = canary("large");
+    s.file("g/large", large.repeat(40_000));
+    let sparse = s.file("g/sparse", "");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&sparse)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let latin1 = canary("latin1");
+    s.file("g/latin1", [latin1.as_bytes(), b"\xff"].concat());
+    mkfifo(&s.join("g/fifo"));
+    std::fs::create_dir_all(s.join("g/adir")).unwrap();
+    s.link("g/zero", "/dev/zero");
+    s.link("g/loop", "loop");
+    s.link("g/dangling", "nothing");
+    let outside = tempfile::tempdir().unwrap();
+    let out = canary("outside");
+    std::fs::write(outside.path().join("k"), &out).unwrap();
+    s.link("g/escape", outside.path().join("k"));
+    s.link("h", outside.path());
+    let env = canary("env");
+    s.set("_FSEC_E_K", &env);
+    canaries.extend([ok, large, latin1, out, env]);
+    (s, canaries, outside)
+}
+
+#[test]
+fn list_names_everything_and_reads_nothing() {
+    let (s, canaries, _outside) = hostile_dir();
+    for args in [&["list"][..], &["list", "--json"]] {
+        let r = run(&s, args);
+        r.answers(0, &refs(&canaries));
+        let out = r.stdout_text();
+        for name in ["g/ok", "g/fifo", "g/escape", "g/large", "_FSEC_E_K"] {
+            assert!(out.contains(name), "{args:?} lists {name}: {out}");
+        }
+    }
+}
+
+#[test]
+fn check_reports_hostile_secrets_as_unreadable_without_values() {
+    let (s, canaries, _outside) = hostile_dir();
+    let c = refs(&canaries);
+    for spec in [
+        "g/fifo", "g/adir", "g/zero", "g/large", "g/sparse", "g/latin1", "g/escape", "h/k",
+    ] {
+        run(&s, &["check", spec]).answers(3, &c);
+        run(&s, &["check", "g/ok", "e/k", spec]).answers(3, &c);
+    }
+    for spec in ["g/loop", "g/dangling", "g/missing"] {
+        run(&s, &["check", spec]).answers(1, &c);
+    }
+    let r = run(&s, &["check", "g/ok", "e/k"]);
+    r.answers(0, &c);
+    assert!(r.stdout_text().contains("present"), "{}", r.stdout_text());
+    // Traversal in a spec is an invalid request.
+    for spec in ["g/../k", "../k", "g/k@.."] {
+        run(&s, &["check", spec]).answers(2, &c);
+    }
+}
+
+#[test]
+fn exec_starts_nothing_for_a_hostile_secret() {
+    let (s, canaries, _outside) = hostile_dir();
+    let c = refs(&canaries);
+    let marker = s.join("started");
+    let touch = format!("touch {}", path_str(&marker));
+    for (spec, want) in [
+        ("g/fifo", 3),
+        ("g/zero", 3),
+        ("g/sparse", 3),
+        ("g/escape", 3),
+        ("g/latin1", 3),
+        ("g/loop", 1),
+        ("g/../ok", 2),
+    ] {
+        for how in ["--env", "--file"] {
+            let binding = format!("X={spec}");
+            run(&s, &["exec", how, &binding, "--", "sh", "-c", &touch]).answers(want, &c);
+            assert!(!marker.exists(), "{how} {spec}: the command was started");
+        }
+    }
+    // A good secret reaches the child, and nothing prints it.
+    let r = run(
+        &s,
+        &[
+            "exec",
+            "--env",
+            "X=g/ok",
+            "--",
+            "sh",
+            "-c",
+            &format!("test -n \"$X\" && {touch}"),
+        ],
+    );
+    r.answers(0, &c);
+    assert!(marker.exists());
+}
+
+#[test]
+fn hostile_manifests_are_invalid_requests_at_once() {
+    let (s, canaries, _outside) = hostile_dir();
+    let c = refs(&canaries);
+    mkfifo(&s.join("m/fifo.yaml"));
+    std::fs::create_dir_all(s.join("m/dir.yaml")).unwrap();
+    let huge = s.file("m/huge.yaml", "");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&huge)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    s.file("m/garbage.yaml", b"\xff\xfe\x00\x01garbage");
+    let in_manifest = canary("in-manifest");
+    // A secret file passed as a manifest by mistake: its content must not
+    // be echoed in the error.
+    s.file("m/secret.yaml", format!("{in_manifest}\n"));
+    let mut all = c.clone();
+    all.push(&in_manifest);
+    for name in [
+        "fifo.yaml",
+        "dir.yaml",
+        "huge.yaml",
+        "garbage.yaml",
+        "secret.yaml",
+    ] {
+        let m = path_str(&s.join("m").join(name));
+        for cmd in ["check", "exec"] {
+            let mut args = vec![cmd, "--manifest", &m];
+            if cmd == "exec" {
+                args.extend(["--", "true"]);
+            }
+            let r = run(&s, &args);
+            r.answers(2, &all);
+            assert!(
+                r.stderr_text().contains(&m),
+                "names the manifest: {}",
+                r.stderr_text()
+            );
+        }
+    }
+}
