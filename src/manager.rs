@@ -52,6 +52,7 @@ pub struct SecretsManager {
     local: bool,
     dir: SecretsDir,
     platform_dirs: Vec<PathBuf>,
+    hints: bool,
 }
 
 /// Where Flyte's platform mounts secret files, and flytekit's default.
@@ -103,6 +104,7 @@ impl SecretsManager {
             env,
             local: false,
             platform_dirs: PLATFORM_DIRS.iter().map(PathBuf::from).collect(),
+            hints: true,
         }
     }
 
@@ -134,6 +136,28 @@ impl SecretsManager {
     #[must_use]
     pub fn with_portable_resolution(mut self) -> Self {
         self.dir = SecretsDir::new(self.dir.open_path().to_path_buf(), Resolver::Portable);
+        self
+    }
+
+    /// Whether a not-found error looks for near misses (on by default).
+    ///
+    /// Hints scan the environment and list directories, which costs a few
+    /// dozen microseconds on each lookup that finds nothing. A program that
+    /// probes optional secrets in a hot path can turn them off; its errors
+    /// still name every env var and file tried.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager};
+    /// let env = Environment::from_vars([("G_K", "unprefixed")]);
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), env);
+    /// assert!(!secrets.get("g", "k").unwrap_err().hints().is_empty());
+    /// let quiet = secrets.with_hints(false);
+    /// let err = quiet.get("g", "k").unwrap_err();
+    /// assert!(err.hints().is_empty() && err.to_string().contains("_FSEC_G_K"));
+    /// ```
+    #[must_use]
+    pub fn with_hints(mut self, hints: bool) -> Self {
+        self.hints = hints;
         self
     }
 
@@ -422,7 +446,11 @@ impl SecretsManager {
             secret: id.to_string(),
             env_vars,
             file,
-            hints: hints::for_missing(self, id, sources, missing),
+            hints: if self.hints {
+                hints::for_missing(self, id, sources, missing)
+            } else {
+                Vec::new()
+            },
         })
     }
 
