@@ -10,7 +10,7 @@
 //! $L fixture /tmp/fx                   # write the fixture's files under /tmp/fx
 //! ```
 //!
-//! Kinds: `env`, `file`, `bytes`, `missing`, `k8s` (see
+//! Kinds: `env`, `file`, `bytes`, `missing`, `missing-quiet` (hints off), `k8s` (see
 //! `benches/support/fixture.rs`), and `floor-env`, `floor-file`: the bare
 //! `var_os` and open/read/close the bench compares against. Counting
 //! `loop KIND 0` too and subtracting gives the cost of the lookups alone.
@@ -28,7 +28,7 @@ mod fixture;
 fn usage() -> ! {
     eprintln!(
         "usage: lookups [--fixture DIR] (loop|time) KIND N\n       lookups fixture DIR\n\
-         KIND: env file bytes missing k8s floor-env floor-file"
+         KIND: env file bytes missing missing-quiet k8s floor-env floor-file"
     );
     std::process::exit(2)
 }
@@ -54,7 +54,7 @@ fn once(kind: &str, secrets: &SecretsManager, root: &Path) -> usize {
                 .expose_secret()
                 .len()
         }
-        "missing" => get(fixture::MISSING_SECRET).unwrap_err().hints().len(),
+        "missing" | "missing-quiet" => get(fixture::MISSING_SECRET).unwrap_err().hints().len(),
         "floor-env" => std::env::var_os(black_box(fixture::ENV_NAME))
             .expect("env var")
             .len(),
@@ -101,7 +101,9 @@ fn main() {
         std::env::set_var("FLYTE_SECRETS_DEFAULT_DIR", root.join("secrets"));
     }
     std::env::set_current_dir(&root).expect("cd into the fixture");
-    let secrets = SecretsManager::from_env().expect("settings");
+    let secrets = SecretsManager::from_env()
+        .expect("settings")
+        .with_hints(kind != "missing-quiet");
 
     match command.as_str() {
         "loop" => {
