@@ -10,6 +10,16 @@ use crate::request::SecretRequest;
 use crate::value::ReadMode;
 
 /// The outcome for one request.
+///
+/// ```
+/// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, ReadMode};
+/// let secrets = SecretsManager::with_environment(SecretsConfig::default(), Environment::from_vars([("_FSEC_K", "v")]));
+/// let report = secrets.check(&["k".parse()?], ReadMode::Text);
+/// let checked = &report.results[0];
+/// assert_eq!((checked.request.as_str(), checked.status), ("k", "present"));
+/// assert!(checked.problem.is_none());
+/// # Ok::<(), flyte_secrets::Error>(())
+/// ```
 #[derive(Clone, Debug, Serialize)]
 pub struct Checked {
     /// The request, as a spec with its mount requirement and env var.
@@ -46,6 +56,13 @@ pub struct CheckReport {
 impl CheckReport {
     /// 0 when all are present, 3 when any is unreadable, else 1 when any is
     /// missing.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, ReadMode};
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), Environment::from_vars([("_FSEC_K", "v")]));
+    /// assert_eq!(secrets.check(&["k".parse()?], ReadMode::Text).exit_code(), 0);
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn exit_code(&self) -> u8 {
         if self.results.iter().any(|r| r.status == "unreadable") {
@@ -58,6 +75,15 @@ impl CheckReport {
     }
 
     /// Whether every request was found and readable.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, ReadMode};
+    /// let config = SecretsConfig::default().with_default_dir("/nonexistent");
+    /// let secrets = SecretsManager::with_environment(config, Environment::from_vars([("_FSEC_K", "v")]));
+    /// assert!(secrets.check(&["k".parse()?], ReadMode::Text).all_present());
+    /// assert!(!secrets.check(&["k".parse()?, "other".parse()?], ReadMode::Text).all_present());
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn all_present(&self) -> bool {
         self.exit_code() == 0

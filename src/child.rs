@@ -19,6 +19,12 @@ use crate::shown::Shown;
 use crate::value::{ReadMode, SecretBytes};
 
 /// How a secret reaches the child.
+///
+/// ```
+/// use flyte_secrets::{Delivery, Injection};
+/// assert_eq!(Injection::parse("CERT=tls/cert", Delivery::FilePath)?.delivery(), Delivery::FilePath);
+/// # Ok::<(), flyte_secrets::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delivery {
     /// The variable holds the value.
@@ -50,6 +56,14 @@ impl Injection {
     /// # Errors
     ///
     /// An invalid request when `name` is empty or holds `=` or NUL.
+    ///
+    /// ```
+    /// use flyte_secrets::{Delivery, Injection, SecretRequest};
+    /// let i = Injection::new("PGPASSWORD", SecretRequest::new("db", "password")?, Delivery::Value)?;
+    /// assert_eq!(i.name(), "PGPASSWORD");
+    /// assert!(Injection::new("A=B", SecretRequest::new("db", "password")?, Delivery::Value).is_err());
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     pub fn new(
         name: impl Into<String>,
         request: SecretRequest,
@@ -75,6 +89,14 @@ impl Injection {
     ///
     /// An invalid request when there is no `=`, the name is unusable, or the
     /// spec is.
+    ///
+    /// ```
+    /// use flyte_secrets::{Delivery, Injection};
+    /// let i = Injection::parse("TOKEN=api/token@v2", Delivery::Value)?;
+    /// assert_eq!(i.request().id().to_string(), "api/token@v2");
+    /// assert!(Injection::parse("TOKEN=a/b/c", Delivery::Value).is_err());
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     pub fn parse(arg: &str, delivery: Delivery) -> crate::Result<Self> {
         let Some((name, spec)) = arg.split_once('=') else {
             return Err(Error::invalid_request(format!(
@@ -88,6 +110,15 @@ impl Injection {
     /// The manifest entry's own delivery: with `env_var`, `ENV_VAR`/`ANY`
     /// put the value there and `FILE` puts the file's path there. `None`
     /// when the entry names no variable (it is only required).
+    ///
+    /// ```
+    /// use flyte_secrets::{Delivery, Injection, MountRequirement, SecretRequest};
+    /// let r = SecretRequest::new("tls", "cert")?.with_mount(MountRequirement::File).with_env_var("CERT_PATH")?;
+    /// let i = Injection::from_manifest_entry(&r).unwrap();
+    /// assert_eq!((i.name(), i.delivery()), ("CERT_PATH", Delivery::FilePath));
+    /// assert!(Injection::from_manifest_entry(&SecretRequest::new("tls", "cert")?).is_none());
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn from_manifest_entry(request: &SecretRequest) -> Option<Self> {
         let name = request.env_var()?.to_string();
@@ -103,18 +134,36 @@ impl Injection {
     }
 
     /// The env var the child gets.
+    ///
+    /// ```
+    /// let i = flyte_secrets::Injection::parse("A=g/k", flyte_secrets::Delivery::Value)?;
+    /// assert_eq!(i.name(), "A");
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The secret.
+    ///
+    /// ```
+    /// let i = flyte_secrets::Injection::parse("A=g/k", flyte_secrets::Delivery::Value)?;
+    /// assert_eq!(i.request().id().key(), Some("k"));
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn request(&self) -> &SecretRequest {
         &self.request
     }
 
     /// Value or path.
+    ///
+    /// ```
+    /// use flyte_secrets::{Delivery, Injection};
+    /// assert_eq!(Injection::parse("A=g/k", Delivery::Value)?.delivery(), Delivery::Value);
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn delivery(&self) -> Delivery {
         self.delivery
@@ -125,6 +174,20 @@ impl Injection {
 /// the injected secrets, and a private directory for secrets that had to be
 /// written to files. Dropping it removes the directory (its files are
 /// overwritten with zeros first).
+///
+/// ```
+/// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, Injection, Delivery, ReadMode};
+/// let env = Environment::from_vars([("_FSEC_G_K", "v")]);
+/// let secrets = SecretsManager::with_environment(SecretsConfig::default(), env);
+/// let child = secrets
+///     .prepare_child(&[Injection::parse("F=g/k", Delivery::FilePath)?], &[], ReadMode::Text, false)
+///     .unwrap();
+/// let dir = child.private_dir().unwrap().to_path_buf();
+/// assert!(dir.exists());
+/// drop(child);
+/// assert!(!dir.exists());
+/// # Ok::<(), flyte_secrets::Error>(())
+/// ```
 pub struct PreparedChild {
     base: Vec<(OsString, OsString)>,
     values: Vec<(OsString, SecretBytes)>,
@@ -190,12 +253,30 @@ impl PreparedChild {
     }
 
     /// The private directory holding written secrets, if any was needed.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, Injection, Delivery, ReadMode};
+    /// let env = Environment::from_vars([("_FSEC_G_K", "v")]);
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), env);
+    /// let child = secrets.prepare_child(&[Injection::parse("V=g/k", Delivery::Value)?], &[], ReadMode::Text, false).unwrap();
+    /// assert!(child.private_dir().is_none());
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn private_dir(&self) -> Option<&Path> {
         self.private_dir.as_ref().map(|d| d.path.as_path())
     }
 
     /// The names injected, in order: values first, then paths.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, Injection, Delivery, ReadMode};
+    /// let env = Environment::from_vars([("_FSEC_G_K", "v")]);
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), env);
+    /// let child = secrets.prepare_child(&[Injection::parse("V=g/k", Delivery::Value)?], &[], ReadMode::Text, false).unwrap();
+    /// assert_eq!(child.injected_names(), ["V"]);
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn injected_names(&self) -> Vec<String> {
         self.values
@@ -268,6 +349,16 @@ impl Drop for PrivateDir {
 
 /// Everything that stops a child from starting; each names the variable or
 /// secret it is about.
+///
+/// ```
+/// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, Injection, Delivery, ReadMode};
+/// let config = SecretsConfig::default().with_default_dir("/nonexistent");
+/// let secrets = SecretsManager::with_environment(config, Environment::from_vars(Vec::<(String, String)>::new()));
+/// let inject = [Injection::parse("A=g/one", Delivery::Value)?, Injection::parse("B=g/two", Delivery::Value)?];
+/// let problems = secrets.prepare_child(&inject, &[], ReadMode::Text, false).unwrap_err();
+/// assert_eq!(problems.len(), 2);
+/// # Ok::<(), flyte_secrets::Error>(())
+/// ```
 pub type Problems = Vec<Error>;
 
 pub(crate) fn prepare(

@@ -9,6 +9,12 @@ use crate::origin::Origin;
 use crate::shown::Shown;
 
 /// A specialised `Result` whose error is [`Error`].
+///
+/// ```
+/// fn token() -> flyte_secrets::Result<flyte_secrets::SecretString> {
+///     flyte_secrets::SecretsManager::from_env()?.get("api", "token")
+/// }
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What went wrong, in the four classes the command line maps to exit codes.
@@ -168,18 +174,40 @@ pub struct NotFound {
 
 impl NotFound {
     /// The request, written as a spec (`group/key@version`).
+    ///
+    /// ```
+    /// # use flyte_secrets::{Environment, SecretsConfig, SecretsManager};
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default().with_default_dir("/nonexistent"), Environment::from_vars([("X", "")]));
+    /// let err = secrets.get("db", "password").unwrap_err();
+    /// assert_eq!(err.not_found().unwrap().secret(), "db/password");
+    /// ```
     #[must_use]
     pub fn secret(&self) -> &str {
         &self.secret
     }
 
     /// Every env var name tried, in lookup order.
+    ///
+    /// ```
+    /// # use flyte_secrets::{Environment, SecretsConfig, SecretsManager};
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default().with_default_dir("/nonexistent"), Environment::from_vars([("X", "")]))
+    ///     .with_local_mode(true);
+    /// let err = secrets.get("db", "password").unwrap_err();
+    /// assert_eq!(err.not_found().unwrap().env_vars(), ["_FSEC_DB_PASSWORD", "DB_PASSWORD"]);
+    /// ```
     #[must_use]
     pub fn env_vars(&self) -> &[String] {
         &self.env_vars
     }
 
     /// The file path tried (an empty path when files were not consulted).
+    ///
+    /// ```
+    /// # use flyte_secrets::{Environment, SecretsConfig, SecretsManager};
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default().with_default_dir("/nonexistent"), Environment::from_vars([("X", "")]));
+    /// let err = secrets.get("db", "password").unwrap_err();
+    /// assert_eq!(err.not_found().unwrap().file(), std::path::Path::new("/nonexistent/db/password"));
+    /// ```
     #[must_use]
     pub fn file(&self) -> &Path {
         self.file.as_deref().unwrap_or(Path::new(""))
@@ -187,6 +215,13 @@ impl NotFound {
 
     /// What was seen nearby: a file in another case, a variable without the
     /// prefix, and so on. Names and paths only.
+    ///
+    /// ```
+    /// # use flyte_secrets::{Environment, SecretsConfig, SecretsManager};
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default().with_default_dir("/nonexistent"), Environment::from_vars([("X", "")]));
+    /// let err = secrets.get("db", "password").unwrap_err();
+    /// assert!(err.not_found().unwrap().hints()[0].contains("does not exist"));
+    /// ```
     #[must_use]
     pub fn hints(&self) -> &[String] {
         &self.hints

@@ -19,6 +19,15 @@ use crate::source::secrets_dir::FileProblem;
 const MAX_DEPTH: usize = 4;
 
 /// A visible secret: where it is and which request reads it.
+///
+/// ```
+/// use flyte_secrets::{Environment, SecretsConfig, SecretsManager};
+/// let config = SecretsConfig::default().with_default_dir("/nonexistent");
+/// let secrets = SecretsManager::with_environment(config, Environment::from_vars([("_FSEC_lower", "x")]));
+/// let listed = &secrets.list().secrets[0];
+/// assert_eq!((listed.source, listed.name.as_str(), listed.request.as_deref()), ("env_var", "_FSEC_lower", None));
+/// assert!(listed.note.as_deref().unwrap().contains("lower-case"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ListedSecret {
     /// `env_var` or `file`.

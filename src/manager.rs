@@ -162,18 +162,35 @@ impl SecretsManager {
     }
 
     /// Whether local mode is on.
+    ///
+    /// ```
+    /// let secrets = flyte_secrets::SecretsManager::new(Default::default()).with_local_mode(true);
+    /// assert!(secrets.is_local());
+    /// ```
     #[must_use]
     pub fn is_local(&self) -> bool {
         self.local
     }
 
     /// The settings in force.
+    ///
+    /// ```
+    /// let config = flyte_secrets::SecretsConfig::default().with_file_prefix("p_");
+    /// let secrets = flyte_secrets::SecretsManager::new(config);
+    /// assert_eq!(secrets.config().file_prefix().value(), "p_");
+    /// ```
     #[must_use]
     pub fn config(&self) -> &SecretsConfig {
         &self.config
     }
 
     /// The environment variables are read from.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsManager};
+    /// let secrets = SecretsManager::with_environment(Default::default(), Environment::from_vars([("A", "1")]));
+    /// assert!(!secrets.environment().is_process());
+    /// ```
     #[must_use]
     pub fn environment(&self) -> &Environment {
         &self.env
@@ -520,6 +537,14 @@ impl SecretsManager {
 
     /// Resolves every request and says where each was found or why it was
     /// not; values are read (to find unreadable ones) and wiped at once.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, ReadMode};
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), Environment::from_vars([("_FSEC_G_K", "v")]));
+    /// let report = secrets.check(&["g/k".parse()?], ReadMode::Text);
+    /// assert_eq!(report.results[0].status, "present");
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn check(&self, requests: &[SecretRequest], mode: ReadMode) -> crate::check::CheckReport {
         crate::check::check(self, requests, mode)
@@ -537,6 +562,16 @@ impl SecretsManager {
     ///
     /// Every missing or unreadable secret, conflicting or already-set
     /// variable, each as an [`Error`].
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, Injection, Delivery, ReadMode};
+    /// let env = Environment::from_vars([("_FSEC_G_K", "v"), ("TARGET", "old")]);
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), env);
+    /// let inject = [Injection::parse("TARGET=g/k", Delivery::Value)?];
+    /// assert!(secrets.prepare_child(&inject, &[], ReadMode::Text, false).is_err());
+    /// assert!(secrets.prepare_child(&inject, &[], ReadMode::Text, true).is_ok());
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     pub fn prepare_child(
         &self,
         injections: &[crate::child::Injection],
@@ -550,6 +585,15 @@ impl SecretsManager {
     /// Every secret visible to this process, by name: env vars with the
     /// prefix and files beneath the secrets directory, each with the request
     /// that reads it. No value is read.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager};
+    /// let config = SecretsConfig::default().with_default_dir("/nonexistent");
+    /// let secrets = SecretsManager::with_environment(config, Environment::from_vars([("_FSEC_DB_PW", "x")]));
+    /// let listing = secrets.list();
+    /// assert_eq!(listing.secrets[0].request.as_deref(), Some("db/pw"));
+    /// assert!(listing.dir_problem.is_some());
+    /// ```
     #[must_use]
     pub fn list(&self) -> crate::listing::Listing {
         crate::listing::list(self)
@@ -566,6 +610,11 @@ impl SecretsManager {
 
     /// Other directories where secrets are commonly mounted; a secret found
     /// there while missing here is pointed out in a hint.
+    ///
+    /// ```
+    /// let secrets = flyte_secrets::SecretsManager::new(Default::default());
+    /// assert!(secrets.platform_dirs().contains(&"/etc/flyte/secrets".into()));
+    /// ```
     #[must_use]
     pub fn platform_dirs(&self) -> &[PathBuf] {
         &self.platform_dirs

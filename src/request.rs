@@ -353,11 +353,24 @@ impl SecretRequest {
     /// # Errors
     ///
     /// As [`SecretId::new`].
+    ///
+    /// ```
+    /// let r = flyte_secrets::SecretRequest::new("db", "password")?;
+    /// assert_eq!(r.mount(), flyte_secrets::MountRequirement::Any);
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     pub fn new(group: impl Into<String>, key: impl Into<String>) -> Result<Self> {
         Ok(Self::from_id(SecretId::new(group, key)?))
     }
 
     /// A request for `id`, mounted any way, with no env_var.
+    ///
+    /// ```
+    /// use flyte_secrets::{SecretId, SecretRequest};
+    /// let r = SecretRequest::from_id(SecretId::new("", "token")?);
+    /// assert_eq!(r.to_string(), "token");
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn from_id(id: SecretId) -> Self {
         SecretRequest {
@@ -368,6 +381,13 @@ impl SecretRequest {
     }
 
     /// The same request with another mount requirement.
+    ///
+    /// ```
+    /// use flyte_secrets::{MountRequirement, SecretRequest};
+    /// let r = SecretRequest::new("g", "k")?.with_mount(MountRequirement::File);
+    /// assert_eq!(r.to_string(), "g/k (FILE)");
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn with_mount(mut self, mount: MountRequirement) -> Self {
         self.mount = mount;
@@ -381,6 +401,13 @@ impl SecretRequest {
     ///
     /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) for
     /// any other name.
+    ///
+    /// ```
+    /// let r = flyte_secrets::SecretRequest::new("g", "k")?;
+    /// assert!(r.clone().with_env_var("G_K_2").is_ok());
+    /// assert!(r.with_env_var("G_K\n").is_err());
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     pub fn with_env_var(mut self, name: impl Into<String>) -> Result<Self> {
         let name = name.into();
         check_env_var_name(&name)?;
@@ -389,18 +416,36 @@ impl SecretRequest {
     }
 
     /// Which secret.
+    ///
+    /// ```
+    /// let r: flyte_secrets::SecretRequest = "g/k@v".parse()?;
+    /// assert_eq!(r.id().group_version(), Some("v"));
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn id(&self) -> &SecretId {
         &self.id
     }
 
     /// How it is mounted.
+    ///
+    /// ```
+    /// let r: flyte_secrets::SecretRequest = "g/k".parse()?;
+    /// assert_eq!(r.mount(), flyte_secrets::MountRequirement::Any);
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn mount(&self) -> MountRequirement {
         self.mount
     }
 
     /// The platform's env var for it, if declared.
+    ///
+    /// ```
+    /// let r: flyte_secrets::SecretRequest = "g/k".parse()?;
+    /// assert_eq!(r.env_var(), None);
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn env_var(&self) -> Option<&str> {
         self.env_var.as_deref()

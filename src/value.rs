@@ -13,6 +13,14 @@ pub use secrecy::SecretString;
 
 /// A secret as bytes: `Debug` shows no value, and the memory is wiped on
 /// drop.
+///
+/// ```
+/// use flyte_secrets::SecretBytes;
+/// use secrecy::ExposeSecret;
+/// let value = SecretBytes::from(vec![1u8, 2, 3]);
+/// assert_eq!(value.expose_secret(), [1, 2, 3]);
+/// assert!(!format!("{value:?}").contains('1'));
+/// ```
 pub type SecretBytes = secrecy::SecretSlice<u8>;
 
 /// How a value is read, as flytekit's `encode_mode`, plus a raw mode.
@@ -108,18 +116,43 @@ impl Found {
     }
 
     /// Where the value came from.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, SecretId, ReadMode, Origin};
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), Environment::from_vars([("_FSEC_K", "v")]));
+    /// let found = secrets.find(&SecretId::new("", "k")?, ReadMode::Text)?;
+    /// assert_eq!(found.origin(), &Origin::EnvVar { name: "_FSEC_K".into() });
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn origin(&self) -> &Origin {
         &self.origin
     }
 
     /// The value's bytes, behind [`ExposeSecret`].
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, SecretId, ReadMode};
+    /// use secrecy::ExposeSecret;
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), Environment::from_vars([("_FSEC_K", " v ")]));
+    /// assert_eq!(secrets.find(&SecretId::new("", "k")?, ReadMode::Text)?.value().expose_secret(), b"v");
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn value(&self) -> &SecretBytes {
         &self.value
     }
 
     /// The value, giving up the origin.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, SecretId, ReadMode};
+    /// use secrecy::ExposeSecret;
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), Environment::from_vars([("_FSEC_K", " v ")]));
+    /// let value = secrets.find(&SecretId::new("", "k")?, ReadMode::Raw)?.into_value();
+    /// assert_eq!(value.expose_secret(), b" v ");
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn into_value(self) -> SecretBytes {
         self.value
@@ -132,6 +165,18 @@ impl Found {
     /// [`ErrorKind::Unreadable`](crate::ErrorKind::Unreadable) with
     /// [`UnreadableReason::NotUtf8`] when the bytes are not UTF-8 (an env var
     /// can hold any bytes).
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, SecretId, ReadMode};
+    /// use secrecy::ExposeSecret;
+    /// use std::os::unix::ffi::OsStringExt;
+    /// let bad = std::ffi::OsString::from_vec(vec![0xff]);
+    /// let vars = vec![(std::ffi::OsString::from("_FSEC_K"), std::ffi::OsString::from("ok")), ("_FSEC_B".into(), bad)];
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), Environment::from_vars(vars));
+    /// assert_eq!(secrets.find(&SecretId::new("", "k")?, ReadMode::Text)?.into_text()?.expose_secret(), "ok");
+    /// assert!(secrets.find(&SecretId::new("", "b")?, ReadMode::Text)?.into_text().is_err());
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     pub fn into_text(self) -> Result<SecretString> {
         let bytes = self.value.expose_secret();
         match std::str::from_utf8(bytes) {

@@ -15,8 +15,16 @@ use crate::error::{Error, Result};
 
 /// The variable pyflyte sets to force a config file; it wins over
 /// `FLYTECTL_CONFIG` whenever it is set.
+///
+/// ```
+/// assert_eq!(flyte_secrets::config::PYFLYTE_OVERRIDE_VAR, "_FLYTECTL_CONFIG_PYFLYTE_OVERRIDE");
+/// ```
 pub const PYFLYTE_OVERRIDE_VAR: &str = "_FLYTECTL_CONFIG_PYFLYTE_OVERRIDE";
 /// The variable flytectl's instructions tell users to set.
+///
+/// ```
+/// assert_eq!(flyte_secrets::config::FLYTECTL_CONFIG_VAR, "FLYTECTL_CONFIG");
+/// ```
 pub const FLYTECTL_CONFIG_VAR: &str = "FLYTECTL_CONFIG";
 
 /// How a candidate config file was named.
@@ -70,6 +78,11 @@ pub enum ConfigFormat {
 
 impl ConfigFormat {
     /// flytekit's test: a name ending in `yaml` or `yml` is YAML.
+    ///
+    /// ```
+    /// use flyte_secrets::config::ConfigFormat;
+    /// assert_eq!(ConfigFormat::of(std::path::Path::new("cfgyaml")), ConfigFormat::Yaml);
+    /// ```
     #[must_use]
     pub fn of(path: &Path) -> ConfigFormat {
         let name = path.as_os_str().as_bytes();
@@ -82,6 +95,17 @@ impl ConfigFormat {
 }
 
 /// The config file in use.
+///
+/// ```
+/// use flyte_secrets::{Environment, config::{ConfigFileReport, FoundVia, ConfigFormat}};
+/// let dir = tempfile::tempdir()?;
+/// std::fs::create_dir_all(dir.path().join(".flyte"))?;
+/// std::fs::write(dir.path().join(".flyte/config.yaml"), "admin: {}\n")?;
+/// let env = Environment::from_vars([("HOME", dir.path())]).with_current_dir(dir.path());
+/// let used = ConfigFileReport::discover(&env)?.used.unwrap();
+/// assert_eq!((used.found_via, used.format), (FoundVia::HomeYaml, ConfigFormat::Yaml));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ConfigFileUsed {
     /// Its path (absolute, as flytekit reports it).
@@ -93,6 +117,17 @@ pub struct ConfigFileUsed {
 }
 
 /// A candidate that was not used, and why.
+///
+/// ```
+/// use flyte_secrets::{Environment, config::{ConfigFileReport, FoundVia}};
+/// let dir = tempfile::tempdir()?;
+/// let env = Environment::from_vars([("FLYTECTL_CONFIG", "/nonexistent.config"), ("HOME", "/nonexistent")])
+///     .with_current_dir(dir.path());
+/// let report = ConfigFileReport::discover(&env)?;
+/// assert_eq!(report.passed_over[0].found_via, FoundVia::FlytectlConfig);
+/// assert_eq!(report.passed_over[0].why, "does not exist");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PassedOver {
     /// The path looked at, when there was one.
@@ -130,6 +165,16 @@ impl ConfigFileReport {
     /// [`ErrorKind::Config`](crate::ErrorKind::Config) when a candidate's
     /// existence cannot be decided (permission denied on a parent, a name too
     /// long): flytekit would crash there.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, config::ConfigFileReport};
+    /// let env = Environment::from_vars([("_FLYTECTL_CONFIG_PYFLYTE_OVERRIDE", ""), ("HOME", "/nonexistent")])
+    ///     .with_current_dir("/nonexistent");
+    /// let report = ConfigFileReport::discover(&env)?;
+    /// assert!(report.used.is_none());
+    /// assert!(report.passed_over[0].why.contains("set but empty"));
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     pub fn discover(env: &Environment) -> Result<ConfigFileReport> {
         let mut report = ConfigFileReport::default();
         let named = match env.var_os(PYFLYTE_OVERRIDE_VAR) {

@@ -38,6 +38,10 @@ pub const MAX_INTERPOLATION_WORK: usize = 1 << 22;
 /// What one `%(name)s` reference costs from [`MAX_INTERPOLATION_WORK`] on
 /// top of its value's length, so that references to empty values cannot run
 /// for long either (at most 65,536 references are followed).
+///
+/// ```
+/// assert!(flyte_secrets::config::ini::REFERENCE_COST > 0);
+/// ```
 pub const REFERENCE_COST: usize = 64;
 
 /// A parsed INI document.

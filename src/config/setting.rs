@@ -95,12 +95,23 @@ impl Setting {
     }
 
     /// The value in force.
+    ///
+    /// ```
+    /// let c = flyte_secrets::SecretsConfig::default().with_env_prefix("  APP_ ");
+    /// assert_eq!(c.env_prefix().value(), "APP_");
+    /// ```
     #[must_use]
     pub fn value(&self) -> &OsStr {
         &self.value
     }
 
     /// Where the value came from.
+    ///
+    /// ```
+    /// use flyte_secrets::config::SettingSource;
+    /// let c = flyte_secrets::SecretsConfig::default().with_env_prefix("APP_");
+    /// assert_eq!(c.env_prefix().source(), &SettingSource::Program);
+    /// ```
     #[must_use]
     pub fn source(&self) -> &SettingSource {
         &self.source
@@ -108,6 +119,14 @@ impl Setting {
 
     /// What was passed over on the way (an env var set but empty, an option
     /// whose `%` could not be interpolated, a YAML file).
+    ///
+    /// ```
+    /// let env = flyte_secrets::Environment::from_vars([("FLYTE_SECRETS_FILE_PREFIX", ""), ("HOME", "/nonexistent")])
+    ///     .with_current_dir("/nonexistent");
+    /// let c = flyte_secrets::SecretsConfig::from_environment(&env)?;
+    /// assert!(c.file_prefix().notes()[0].contains("set but empty"));
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
     #[must_use]
     pub fn notes(&self) -> &[String] {
         &self.notes
