@@ -16,9 +16,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, Failure> {
     if args.json {
         let mut doc = serde_json::to_value(&report).map_err(std::io::Error::from)?;
         doc["exit"] = code.into();
-        let mut text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::from)?;
-        text.push('\n');
-        output::stdout_text(&text)?;
+        output::stdout_json(&doc)?;
         return Ok(ExitCode::from(code));
     }
     let width = report

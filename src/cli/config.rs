@@ -13,9 +13,7 @@ use super::output;
 pub(crate) fn run(args: &JsonArgs) -> Result<ExitCode, Failure> {
     let config = SecretsConfig::from_env()?;
     if args.json {
-        let mut text = serde_json::to_string_pretty(&config).map_err(std::io::Error::from)?;
-        text.push('\n');
-        output::stdout_text(&text)?;
+        output::stdout_json(&config)?;
     } else {
         output::stdout_text(&settings_text(&config))?;
     }

@@ -16,9 +16,7 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<ExitCode, Failure> {
     let manager = args.secret.lookup.manager()?;
     let explanation = manager.explain(&id);
     if args.json {
-        let mut text = serde_json::to_string_pretty(&explanation).map_err(std::io::Error::from)?;
-        text.push('\n');
-        output::stdout_text(&text)?;
+        output::stdout_json(&explanation)?;
     } else {
         output::stdout_text(&for_a_person(&explanation))?;
     }

@@ -14,9 +14,7 @@ pub(crate) fn run(args: &JsonArgs) -> Result<ExitCode, Failure> {
     let manager = SecretsManager::new(SecretsConfig::from_env()?);
     let listing = manager.list();
     if args.json {
-        let mut text = serde_json::to_string_pretty(&listing).map_err(std::io::Error::from)?;
-        text.push('\n');
-        output::stdout_text(&text)?;
+        output::stdout_json(&listing)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();

@@ -30,6 +30,13 @@ pub(crate) fn stdout_text(text: &str) -> io::Result<()> {
     stdout_bytes(text.as_bytes())
 }
 
+/// Writes `doc` (which holds no value) to stdout as pretty JSON and a newline.
+pub(crate) fn stdout_json(doc: &impl serde::Serialize) -> io::Result<()> {
+    let mut text = serde_json::to_string_pretty(doc).map_err(io::Error::from)?;
+    text.push('\n');
+    stdout_text(&text)
+}
+
 /// Writes an error report to stderr; there is nowhere to report a failure.
 pub(crate) fn stderr(text: &str) {
     let err = io::stderr();

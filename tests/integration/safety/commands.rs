@@ -3,20 +3,8 @@
 //! and `exec` refuse hostile secrets at once without printing values (and
 //! `exec` then starts nothing); a hostile manifest is an invalid request.
 
-use std::path::Path;
-
 use super::{canary, planted, refs, run};
-use crate::support::{Scratch, path_str};
-
-fn mkfifo(path: &Path) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    rustix::fs::mkfifoat(
-        rustix::fs::CWD,
-        path,
-        rustix::fs::Mode::from_raw_mode(0o644),
-    )
-    .unwrap();
-}
+use crate::support::{Scratch, mkfifo, path_str};
 
 /// A secrets directory holding every kind of hostile entry next to good
 /// secrets, all values canaries; the env holds canaries too.

@@ -7,7 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use super::{As, canary, planted, refs, run, run_as, spawn_with_deadline, unprivileged_can_use};
-use crate::support::{Scratch, binary, path_str};
+use crate::support::{Scratch, binary, mkfifo, path_str};
 
 /// Every command must fail the same way on a bad config file.
 const COMMANDS: &[&[&str]] = &[
@@ -61,15 +61,6 @@ fn refused(s: &Scratch, canaries: &[String], path: &Path) {
             "{cmd:?}: the error names the file: {err}"
         );
     }
-}
-
-fn mkfifo(path: &Path) {
-    rustix::fs::mkfifoat(
-        rustix::fs::CWD,
-        path,
-        rustix::fs::Mode::from_raw_mode(0o644),
-    )
-    .unwrap();
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use super::{As, canary, planted, refs, run, run_as, run_in, unprivileged_can_use};
-use crate::support::path_str;
+use crate::support::{mkfifo, path_str};
 
 /// `mknod`, which needs privilege; `false` (with a note) where it fails.
 fn mknod(path: &Path, kind: &str, major: u32, minor: u32) -> bool {
@@ -22,16 +22,6 @@ fn mknod(path: &Path, kind: &str, major: u32, minor: u32) -> bool {
         eprintln!("note: mknod {kind} {major} {minor} is not possible here; case skipped");
     }
     ok
-}
-
-fn mkfifo(path: &Path) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    rustix::fs::mkfifoat(
-        rustix::fs::CWD,
-        path,
-        rustix::fs::Mode::from_raw_mode(0o644),
-    )
-    .unwrap();
 }
 
 /// Every mode and command a hostile entry must be answered in.
