@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-bin=$PWD/target/release/flyte-secrets
+# Cargo builds into $CARGO_TARGET_DIR when it is set.
+target=${CARGO_TARGET_DIR:-$PWD/target}
+bin=$target/release/flyte-secrets
 
 secrets=$(mktemp -d)
 trap 'rm -rf "$secrets"' EXIT

@@ -30,8 +30,10 @@ for tool in hyperfine strace /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y hyperfine strace time" >&2; exit 2; }
 done
 
-mkdir -p target
-exec > >(tee target/bench-report.txt) 2>&1
+# Cargo builds into $CARGO_TARGET_DIR when it is set.
+target=${CARGO_TARGET_DIR:-$PWD/target}
+mkdir -p "$target"
+exec > >(tee "$target/bench-report.txt") 2>&1
 
 echo "== machine"
 lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Hypervisor vendor)' | sed 's/  */ /g'
@@ -40,8 +42,8 @@ rustc --version
 echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (modified)')"
 
 cargo build --quiet --release --bin flyte-secrets --example lookups
-bin=$PWD/target/release/flyte-secrets
-lookups=$PWD/target/release/examples/lookups
+bin=$target/release/flyte-secrets
+lookups=$target/release/examples/lookups
 
 echo
 echo "== 1. in-process lookups against their floors (cargo bench --bench lookup)"

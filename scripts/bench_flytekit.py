@@ -98,8 +98,10 @@ def main():
     if not a.no_build:
         run(["cargo", "build", "--quiet", "--release", "--bin", "flyte-secrets",
              "--example", "lookups"], cwd=ROOT)
-    lookups = os.path.join(ROOT, "target/release/examples/lookups")
-    binary = os.path.join(ROOT, "target/release/flyte-secrets")
+    # Cargo builds into $CARGO_TARGET_DIR when it is set.
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+    lookups = os.path.join(target, "release/examples/lookups")
+    binary = os.path.join(target, "release/flyte-secrets")
     version = subprocess.run([ORACLE, "-c", "import flytekit; print(flytekit.__version__)"],
                              check=True, capture_output=True, text=True).stdout.strip()
 

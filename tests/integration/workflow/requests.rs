@@ -145,3 +145,23 @@ fn every_command_help_has_an_example() {
         );
     }
 }
+
+#[test]
+fn bash_completion_completes_options_after_a_subcommand() {
+    let s = Scratch::new();
+    let out = s.run(&["completions", "bash"]);
+    let script = s.file("completion.bash", &out.stdout);
+    let probe = format!(
+        "source {}; COMP_WORDS=(flyte-secrets get --group); COMP_CWORD=2; \
+         _flyte__secrets flyte-secrets --group get; echo \"${{COMPREPLY[*]}}\"",
+        script.display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "-c", &probe])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "--group-version"
+    );
+}
