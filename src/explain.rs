@@ -112,3 +112,39 @@ pub(crate) fn explain(manager: &SecretsManager, id: &SecretId) -> Explanation {
         config: manager.config().clone(),
     }
 }
+
+impl std::fmt::Display for Explanation {
+    /// What `flyte-secrets explain` prints: the names and path tried, where
+    /// the secret is, hints, then the settings. Never a value.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig, SecretsManager, SecretId};
+    /// let secrets = SecretsManager::with_environment(SecretsConfig::default(), Environment::from_vars([("_FSEC_G_K", "v")]));
+    /// let text = secrets.explain(&SecretId::new("g", "k")?).to_string();
+    /// assert!(text.contains("found        in the env var _FSEC_G_K"));
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::shown::Shown;
+        writeln!(f, "secret       {}", Shown(&self.secret))?;
+        let local = if self.local { " (local mode)" } else { "" };
+        writeln!(
+            f,
+            "env vars     {}{local}",
+            Shown(&self.env_vars.join(", then "))
+        )?;
+        writeln!(f, "file         {}", Shown(&self.file.to_string_lossy()))?;
+        match &self.found {
+            Some(origin) => writeln!(f, "found        in the {origin}")?,
+            None => writeln!(f, "found        nowhere")?,
+        }
+        if let Some(problem) = &self.problem {
+            writeln!(f, "problem      it would not be read: {problem}")?;
+        }
+        for hint in &self.hints {
+            writeln!(f, "hint         {}", Shown(hint))?;
+        }
+        writeln!(f)?;
+        write!(f, "{}", self.config)
+    }
+}

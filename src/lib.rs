@@ -100,8 +100,9 @@
 //! # Explaining a lookup
 //!
 //! [`SecretsManager::explain`] answers "where would this be read from, and
-//! why?" with the settings' sources; the `flyte-secrets explain` command
-//! prints the same as JSON.
+//! why?" with the settings' sources. Its `Display` is what the
+//! `flyte-secrets explain` command prints, and its JSON form is what
+//! `explain --json` prints.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -128,6 +129,11 @@ mod value;
 pub use check::{CheckReport, Checked};
 pub use child::{Delivery, Injection, PreparedChild, Problems};
 pub use config::SecretsConfig;
+
+/// The README's examples, compiled as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 pub use environment::Environment;
 pub use error::{Error, ErrorKind, FileKind, NotFound, Result, UnreadableReason};
 pub use explain::Explanation;

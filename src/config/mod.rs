@@ -7,6 +7,7 @@
 mod discovery;
 mod file;
 pub mod ini;
+mod report;
 mod setting;
 
 use std::ffi::{OsStr, OsString};
