@@ -70,9 +70,14 @@ impl Injection {
         delivery: Delivery,
     ) -> crate::Result<Self> {
         let name = name.into();
-        if name.is_empty() || name.contains(['=', '\0']) {
+        let mut chars = name.chars();
+        let portable = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !portable {
             return Err(Error::invalid_request(format!(
-                "\"{}\" cannot be an env var name (empty, or holds '=' or NUL)",
+                "\"{}\" cannot be an env var name: use letters, digits and '_', not starting with a digit",
                 Shown(&name)
             )));
         }

@@ -106,12 +106,15 @@ fn env_request(
     rest: &str,
 ) -> (Option<String>, Option<String>) {
     if rest.is_empty() {
-        return (None, Some("the prefix alone names no secret".into()));
+        return (
+            None,
+            Some("not read: the prefix alone names no secret".into()),
+        );
     }
     if casing::upper(rest) != rest {
         return (
             None,
-            Some("has lower-case letters, which no request's name has".into()),
+            Some("not read: has lower-case letters, which no request's name has".into()),
         );
     }
     let (group, key) = match rest.split_once('_') {
@@ -123,7 +126,7 @@ fn env_request(
         Ok(id) if env_var_name(manager.config().env_prefix().value(), &id) == name => {
             (Some(id.to_string()), None)
         }
-        _ => (None, Some("no request's name maps to it".into())),
+        _ => (None, Some("not read: no request's name maps to it".into())),
     }
 }
 
@@ -210,7 +213,9 @@ fn file_request(manager: &SecretsManager, relative: &Path) -> (Option<String>, O
     let Some(last) = parts.last().and_then(|l| l.strip_prefix(prefix.as_str())) else {
         return (
             None,
-            Some(format!("does not start with the file prefix \"{prefix}\"")),
+            Some(format!(
+                "not read: does not start with the file prefix \"{prefix}\""
+            )),
         );
     };
     let id = match parts.len() {
@@ -218,7 +223,7 @@ fn file_request(manager: &SecretsManager, relative: &Path) -> (Option<String>, O
         2 => SecretId::new(parts[0].clone(), last),
         3 => SecretId::new(parts[0].clone(), last)
             .and_then(|id| id.with_group_version(parts[1].clone())),
-        _ => return (None, Some("deeper than group/version/key".into())),
+        _ => return (None, Some("not read: deeper than group/version/key".into())),
     };
     match id {
         Ok(id) if relative_file_path(manager.config().file_prefix().value(), &id) == relative => {
@@ -226,8 +231,8 @@ fn file_request(manager: &SecretsManager, relative: &Path) -> (Option<String>, O
         }
         Ok(_) => (
             None,
-            Some("has upper-case letters; requests read lower-case paths".into()),
+            Some("not read: has upper-case letters; requests read lower-case paths".into()),
         ),
-        Err(_) => (None, Some("no request's path maps to it".into())),
+        Err(_) => (None, Some("not read: no request's path maps to it".into())),
     }
 }

@@ -95,6 +95,9 @@ pub fn parse(text: &str) -> std::result::Result<Vec<SecretRequest>, String> {
             );
         }
     };
+    if list.is_empty() {
+        return Err("lists no secret requests".into());
+    }
     list.into_iter()
         .enumerate()
         .map(|(i, value)| entry(value).map_err(|problem| format!("entry {}: {problem}", i + 1)))
@@ -152,7 +155,8 @@ mod tests {
         assert_eq!(json[0].env_var(), Some("A_1"));
         let wrapped = parse("secrets:\n  - key: a\n").unwrap();
         assert_eq!(wrapped.len(), 1);
-        assert!(parse("").unwrap().is_empty());
+        assert!(parse("").unwrap_err().contains("no secret requests"));
+        assert!(parse("[]").unwrap_err().contains("no secret requests"));
     }
 
     #[test]

@@ -35,7 +35,12 @@ fn json_document(
     origin: &flyte_secrets::Origin,
     value: &[u8],
 ) -> std::io::Result<Zeroizing<Vec<u8>>> {
-    let head = serde_json::json!({ "secret": secret, "found": origin }).to_string();
+    // Keys in the documented order: secret, found, then the value.
+    let head = format!(
+        "{{\"secret\":{},\"found\":{}}}",
+        serde_json::to_string(secret)?,
+        serde_json::to_string(origin)?
+    );
     let mut out = Zeroizing::new(Vec::with_capacity(head.len() + value.len() * 6 + 64));
     out.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
     match std::str::from_utf8(value) {

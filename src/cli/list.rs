@@ -39,7 +39,7 @@ pub(crate) fn run(args: &JsonArgs) -> Result<ExitCode, Failure> {
         };
         let read_by = match (&secret.request, &secret.note) {
             (Some(request), _) => format!("read by {}", Shown(request)),
-            (None, Some(note)) => format!("not read: {}", Shown(note)),
+            (None, Some(note)) => Shown(note).to_string(),
             (None, None) => "not read".to_string(),
         };
         let _ = writeln!(out, "{kind:<8} {:<40} {read_by}", Shown(&secret.name));

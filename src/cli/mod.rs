@@ -89,7 +89,11 @@ impl Failure {
                 ExitCode::from(worst(&errors))
             }
             Failure::Output(e) => {
-                output::stderr(&format!("flyte-secrets: cannot write the output: {e}\n"));
+                // A reader that stopped early (`| head`) is not worth a
+                // message; the status still says the output is incomplete.
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    output::stderr(&format!("flyte-secrets: cannot write the output: {e}\n"));
+                }
                 ExitCode::from(2)
             }
         }

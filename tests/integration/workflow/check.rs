@@ -103,3 +103,18 @@ fn nothing_to_check_is_a_usage_error() {
     let s = Scratch::new();
     assert_eq!(code(&s.run(&["check"])), 2);
 }
+
+#[test]
+fn an_empty_manifest_is_an_error_not_a_pass() {
+    let s = Scratch::new();
+    for (name, content) in [("empty.yaml", ""), ("list.json", "[]")] {
+        let m = s.file(name, content);
+        let out = s.run(&["check", "--manifest", m.to_str().unwrap()]);
+        assert_eq!(code(&out), 2, "{name}");
+        assert!(
+            stderr(&out).contains("no secret requests"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

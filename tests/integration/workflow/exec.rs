@@ -188,6 +188,8 @@ fn bad_injection_arguments_are_usage_errors() {
     for args in [
         &["exec", "--env", "NOEQUALS", "--", "true"][..],
         &["exec", "--env", "=g/k", "--", "true"],
+        &["exec", "--env", "X Y=g/k", "--", "true"],
+        &["exec", "--file", "1X=g/k", "--", "true"],
         &["exec", "--env", "A=g/../x", "--", "true"],
         &["exec", "--env", "A=g/k", "--env", "A=h/k", "--", "true"],
         &["exec", "--env", "A=g/k"],
