@@ -11,6 +11,7 @@ use rustix::fs::{FileType, Stat};
 use rustix::io::Errno;
 
 use crate::casing;
+use crate::config::mistakes::edit_distance;
 use crate::manager::{SecretsManager, Sources};
 use crate::naming::{env_var_name, join_like_python, relative_file_path};
 use crate::request::SecretId;
@@ -37,7 +38,38 @@ pub(crate) fn for_missing(
         }
         platform_dir_hints(manager, id, &mut hints);
     }
+    mount_hints(manager, id, sources, &mut hints);
+    // Settings that were meant but not read (a misspelt variable, section
+    // or option), and why a setting has its value.
+    for note in manager.config().all_notes() {
+        if !hints.contains(&note) {
+            hints.push(note);
+        }
+    }
     hints
+}
+
+/// A secret that is there, but where the mount requirement does not look.
+fn mount_hints(manager: &SecretsManager, id: &SecretId, sources: Sources, hints: &mut Vec<String>) {
+    match sources {
+        Sources::EnvOnly if exists(manager, id) => hints.push(format!(
+            "file {} exists, but the mount requirement ENV_VAR reads only env vars",
+            Shown(&lossy(manager.file_path(id).as_os_str()))
+        )),
+        Sources::FilesOnly => {
+            if let Some(name) = manager
+                .env_var_names(id)
+                .into_iter()
+                .find(|n| manager.environment().is_set(n))
+            {
+                hints.push(format!(
+                    "env var {} is set, but the mount requirement FILE reads only files",
+                    Shown(&lossy(&name))
+                ));
+            }
+        }
+        _ => {}
+    }
 }
 
 fn lossy(s: &OsStr) -> String {
@@ -82,6 +114,26 @@ fn env_hints(manager: &SecretsManager, id: &SecretId, hints: &mut Vec<String>) {
                 Shown(&expected[i])
             ));
         }
+    }
+    // The same name behind another prefix: the prefix setting is off.
+    let suffix = lossy(&bare);
+    for name in &names {
+        let Some(other) = name.strip_suffix(suffix.as_str()) else {
+            continue;
+        };
+        if other.is_empty()
+            || !other.ends_with('_')
+            || expected.contains(name)
+            || other == lossy(prefix)
+        {
+            continue;
+        }
+        hints.push(format!(
+            "env var {} is set: it is read when the env prefix is \"{}\" (the prefix is \"{}\", FLYTE_SECRETS_ENV_PREFIX)",
+            Shown(name),
+            Shown(other),
+            Shown(&lossy(prefix))
+        ));
     }
     // Other keys of the same group (and version): a typo in the key.
     let Some(group) = id.group() else { return };
@@ -170,6 +222,52 @@ fn file_hints(manager: &SecretsManager, id: &SecretId, missing: &Missing, hints:
     }
     near_files(manager, id, hints);
     version_hints(manager, id, hints);
+    regrouped_hints(manager, id, hints);
+}
+
+/// The secret at another split of its names: the secrets directory set to
+/// the group directory itself, or a key-only request whose `_` separates a
+/// group from a key.
+fn regrouped_hints(manager: &SecretsManager, id: &SecretId, hints: &mut Vec<String>) {
+    let dir = Path::new(manager.config().default_dir().value());
+    if let (Some(group), Some(key)) = (id.group(), id.key()) {
+        let named_after_group = dir
+            .file_name()
+            .is_some_and(|last| lossy(last) == casing::lower(group));
+        let without_group = SecretId::from_parts(
+            String::new(),
+            key.into(),
+            id.group_version().unwrap_or_default().into(),
+        );
+        if let (true, Ok(inner)) = (named_after_group, without_group) {
+            if exists(manager, &inner) {
+                hints.push(format!(
+                    "file {} exists: the secrets directory {} looks like the group's own directory; it should be its parent",
+                    Shown(&lossy(manager.file_path(&inner).as_os_str())),
+                    Shown(&lossy(dir.as_os_str()))
+                ));
+            }
+        }
+    }
+    if let (None, Some(key)) = (id.group(), id.key()) {
+        for (at, _) in key.match_indices('_') {
+            let Ok(split) = SecretId::from_parts(
+                key[..at].into(),
+                key[at + 1..].into(),
+                id.group_version().unwrap_or_default().into(),
+            ) else {
+                continue;
+            };
+            if exists(manager, &split) {
+                hints.push(format!(
+                    "file {} exists: it is read as group {} and key {}",
+                    Shown(&lossy(manager.file_path(&split).as_os_str())),
+                    Shown(&key[..at]),
+                    Shown(&key[at + 1..])
+                ));
+            }
+        }
+    }
 }
 
 /// Files next to the expected one: another case, with or without the file
@@ -225,9 +323,11 @@ fn near_files(manager: &SecretsManager, id: &SecretId, hints: &mut Vec<String>) 
         }
         mentioned.push(entry.clone());
     }
+    // Only names some request can read: lower case, behind the prefix.
     let others: Vec<&str> = names
         .iter()
         .filter(|n| !mentioned.contains(n) && **n != name)
+        .filter(|n| casing::lower(n) == **n && n.starts_with(prefix.as_str()))
         .map(String::as_str)
         .collect();
     let closest = closest(&name, &others);
@@ -290,11 +390,11 @@ fn version_hints(manager: &SecretsManager, id: &SecretId, hints: &mut Vec<String
                 ));
             }
         }
-        return;
     }
     let (Some(group), Some(key)) = (id.group(), id.key()) else {
         return;
     };
+    let asked = id.group_version().map(casing::lower);
     let group_dir = PathBuf::from(casing::lower(group));
     let Ok(entries) = manager.list_dir(&group_dir) else {
         return;
@@ -306,6 +406,9 @@ fn version_hints(manager: &SecretsManager, id: &SecretId, hints: &mut Vec<String
                 FileType::Directory | FileType::Symlink | FileType::Unknown
             )
         {
+            continue;
+        }
+        if asked.as_deref() == Some(lossy(&entry).as_str()) {
             continue;
         }
         let Ok(versioned) = SecretId::from_parts(group.into(), key.into(), lossy(&entry)) else {
@@ -354,9 +457,25 @@ fn exists(manager: &SecretsManager, id: &SecretId) -> bool {
 /// [`MAX_SUGGESTIONS`], only those close enough to be a typo.
 fn closest<'a>(wanted: &str, names: &[&'a str]) -> Vec<&'a str> {
     let limit = (wanted.chars().count() / 3).max(2);
+    let wanted = casing::lower(wanted);
     let mut scored: Vec<(usize, &str)> = names
         .iter()
-        .map(|n| (edit_distance(&casing::lower(wanted), &casing::lower(n)), *n))
+        .map(|n| (casing::lower(n), *n))
+        .map(|(lowered, n)| {
+            let distance = edit_distance(&wanted, &lowered);
+            // One name inside the other (`user`, `username`) is a likely
+            // near miss however many letters it adds.
+            let contained = !wanted.is_empty()
+                && (lowered.starts_with(&wanted) || wanted.starts_with(&lowered));
+            (
+                if contained {
+                    distance.min(limit)
+                } else {
+                    distance
+                },
+                n,
+            )
+        })
         .filter(|(d, _)| *d <= limit)
         .collect();
     scored.sort();
@@ -365,22 +484,6 @@ fn closest<'a>(wanted: &str, names: &[&'a str]) -> Vec<&'a str> {
         .take(MAX_SUGGESTIONS)
         .map(|(_, n)| n)
         .collect()
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// Advice on the permissions of a secret file that was found (`stat` is its
@@ -488,11 +591,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("password", "passwd"), 2);
-        assert_eq!(edit_distance("key", "key"), 0);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    fn a_name_inside_another_is_a_near_miss() {
+        assert_eq!(closest("user", &["username", "token"]), ["username"]);
+        assert_eq!(closest("password2", &["password"]), ["password"]);
     }
 
     #[test]

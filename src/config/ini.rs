@@ -152,6 +152,40 @@ impl Ini {
         self.sections.contains_key(section)
     }
 
+    /// The names of the sections (not `DEFAULT`), sorted.
+    ///
+    /// ```
+    /// use flyte_secrets::config::ini::Ini;
+    /// let ini = Ini::parse("[b]\n[DEFAULT]\n[a]\n").unwrap();
+    /// assert_eq!(ini.section_names(), ["a", "b"]);
+    /// ```
+    #[must_use]
+    pub fn section_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.sections.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The options a section defines itself (not inherited from `DEFAULT`),
+    /// with their lines, sorted by line.
+    ///
+    /// ```
+    /// use flyte_secrets::config::ini::Ini;
+    /// let ini = Ini::parse("[s]\nB = 1\na = 2\n").unwrap();
+    /// assert_eq!(ini.option_names("s"), [("b", 2), ("a", 3)]);
+    /// assert!(ini.option_names("missing").is_empty());
+    /// ```
+    #[must_use]
+    pub fn option_names(&self, section: &str) -> Vec<(&str, usize)> {
+        let mut names: Vec<(&str, usize)> = self
+            .sections
+            .get(section)
+            .map(|options| options.iter().map(|(k, v)| (k.as_str(), v.line)).collect())
+            .unwrap_or_default();
+        names.sort_unstable_by_key(|&(_, line)| line);
+        names
+    }
+
     /// `configparser.get(section, option)`: `Ok(None)` when the section or
     /// option is missing, `Err` when interpolation fails.
     ///

@@ -7,6 +7,7 @@
 mod discovery;
 mod file;
 pub mod ini;
+pub(crate) mod mistakes;
 mod report;
 mod setting;
 
@@ -51,6 +52,9 @@ const DEFAULT_DIR: Spec = Spec {
     option: "default_dir",
     default: SecretsConfig::DEFAULT_DIR,
 };
+/// The three settings, in flytekit's order.
+const SETTINGS: [Spec; 3] = [ENV_PREFIX, DEFAULT_DIR, FILE_PREFIX];
+
 const FILE_PREFIX: Spec = Spec {
     var: "FLYTE_SECRETS_FILE_PREFIX",
     option: "file_prefix",
@@ -77,6 +81,8 @@ pub struct SecretsConfig {
     file_prefix: Setting,
     max_file_size: u64,
     config_file: ConfigFileReport,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
 }
 
 impl Default for SecretsConfig {
@@ -89,6 +95,7 @@ impl Default for SecretsConfig {
             file_prefix: default(&FILE_PREFIX),
             max_file_size: Self::DEFAULT_MAX_FILE_SIZE,
             config_file: ConfigFileReport::default(),
+            notes: Vec::new(),
         }
     }
 }
@@ -170,12 +177,14 @@ impl SecretsConfig {
             }
             Ok::<_, crate::Error>(setting)
         };
+        let notes = mistakes::notes(env, ini.as_ref().zip(path));
         Ok(SecretsConfig {
             env_prefix: resolve(&ENV_PREFIX)?,
             default_dir: resolve(&DEFAULT_DIR)?,
             file_prefix: resolve(&FILE_PREFIX)?,
             max_file_size: Self::DEFAULT_MAX_FILE_SIZE,
             config_file,
+            notes,
         })
     }
 
@@ -278,6 +287,39 @@ impl SecretsConfig {
         &self.config_file
     }
 
+    /// Settings that look meant but are not read: a variable spelt almost
+    /// like `FLYTE_SECRETS_*`, a section or option spelt almost like
+    /// flytekit's. flytekit ignores them silently.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig};
+    /// let env = Environment::from_vars([("FLYTE_SECRET_DEFAULT_DIR", "/run/secrets"), ("HOME", "/nonexistent")])
+    ///     .with_current_dir("/nonexistent");
+    /// let config = SecretsConfig::from_environment(&env)?;
+    /// assert!(config.notes()[0].contains("FLYTE_SECRETS_DEFAULT_DIR"));
+    /// # Ok::<(), flyte_secrets::Error>(())
+    /// ```
+    #[must_use]
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Every note: the settings' and the near misses', each once.
+    pub(crate) fn all_notes(&self) -> Vec<String> {
+        let mut all: Vec<String> = Vec::new();
+        for note in self
+            .settings()
+            .iter()
+            .flat_map(|(_, s)| s.notes())
+            .chain(&self.notes)
+        {
+            if !all.contains(note) {
+                all.push(note.clone());
+            }
+        }
+        all
+    }
+
     /// The three settings with their flytekit names, in a fixed order.
     ///
     /// ```
@@ -333,7 +375,20 @@ fn resolve(spec: &Spec, env: &Environment, ini: Option<(&ini::Ini, &Path)>) -> R
                 line: found.line,
                 section: found.section,
             };
-            Setting::new(stripped(OsStr::new(&found.value)), source)
+            let mut setting = Setting::new(stripped(OsStr::new(&found.value)), source);
+            let value = found.value.trim();
+            if value.len() >= 2
+                && (value.starts_with('"') || value.starts_with('\''))
+                && value.ends_with(&value[..1])
+            {
+                setting.note(format!(
+                    "{} line {}: the quotes around {} are part of the value (configparser keeps them)",
+                    path.display(),
+                    found.line,
+                    spec.option
+                ));
+            }
+            setting
         }
         Ok(Some(found)) => {
             let mut setting = default();

@@ -22,6 +22,9 @@ impl fmt::Display for SecretsConfig {
                 writeln!(f, "{:<12} note: {}", "", Shown(note))?;
             }
         }
+        for note in self.notes() {
+            writeln!(f, "{:<12} note: {}", "", Shown(note))?;
+        }
         writeln!(f, "{:<12} {} bytes", "max size", self.max_file_size())?;
         let report = self.config_file();
         match &report.used {

@@ -176,3 +176,107 @@ fn hints_are_limited_to_the_mount_requirement() {
         "{err}"
     );
 }
+
+#[test]
+fn same_name_behind_another_prefix() {
+    let mut s = Scratch::new();
+    s.set("FLYTE_SECRETS_ENV_PREFIX", "FSEC_");
+    s.set("_FSEC_X_Y", "canary-prefix");
+    let all = hinted(&s, &["x", "y"], "_FSEC_X_Y");
+    assert!(
+        all.contains("FSEC_") && !all.contains("canary-prefix"),
+        "{all}"
+    );
+}
+
+#[test]
+fn another_group_version_holds_the_secret() {
+    let s = Scratch::new();
+    s.file("api/v2/token", "x");
+    let all = hinted(
+        &s,
+        &["--group-version", "v1", "api", "token"],
+        "api/v2/token",
+    );
+    assert!(all.contains("--group-version v2"), "{all}");
+}
+
+#[test]
+fn secrets_directory_set_to_the_group_directory() {
+    let mut s = Scratch::new();
+    s.file("db/password", "x");
+    let group_dir = s.join("db");
+    s.set("FLYTE_SECRETS_DEFAULT_DIR", group_dir.to_str().unwrap());
+    hinted(&s, &["db", "password"], "db/password");
+}
+
+#[test]
+fn key_only_request_whose_underscore_splits_group_and_key() {
+    let s = Scratch::new();
+    s.file("db/password", "x");
+    let all = hinted(&s, &["", "db_password"], "db/password");
+    assert!(all.contains("group db"), "{all}");
+}
+
+#[test]
+fn a_longer_sibling_name_is_suggested() {
+    let s = Scratch::new();
+    s.file("db/username", "x");
+    hinted(&s, &["db", "user"], "db/username");
+}
+
+#[test]
+fn names_no_request_can_read_are_not_suggested() {
+    let s = Scratch::new();
+    s.file("db/PASSWORD", "x");
+    let out = s.run(&["get", "db", "password2"]);
+    assert_eq!(code(&out), 1);
+    assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_file_is_there_but_the_mount_reads_only_env_vars() {
+    let mut s = Scratch::new();
+    s.file("db/password", "x");
+    s.set("_FSEC_API_TOKEN", "canary-mount");
+    let out = s.run(&["get", "--mount", "env_var", "db", "password"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("ENV_VAR reads only env vars"),
+        "{}",
+        stderr(&out)
+    );
+    let out = s.run(&["get", "--mount", "file", "api", "token"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("_FSEC_API_TOKEN") && err.contains("FILE reads only files"),
+        "{err}"
+    );
+    assert!(!err.contains("canary-mount"));
+}
+
+#[test]
+fn misspelt_settings_are_named() {
+    let mut s = Scratch::new();
+    s.set("FLYTE_SECRET_FILE_PREFIX", "p_");
+    s.file(
+        "home/.flyte/config",
+        "[Secrets]\nenv_prefix = A_\n[secrets]\nenv-prefix = B_\nfile_prefix = \"q_\"\n",
+    );
+    let all = hinted(&s, &["g", "k"], "FLYTE_SECRET_FILE_PREFIX");
+    for needle in [
+        "FLYTE_SECRETS_FILE_PREFIX",
+        "[Secrets]",
+        "env-prefix",
+        "quotes",
+    ] {
+        assert!(all.contains(needle), "{needle} in {all}");
+    }
+    let out = s.run(&["config"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("[Secrets]") && text.contains("env-prefix"),
+        "{text}"
+    );
+}
