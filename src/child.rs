@@ -233,8 +233,12 @@ impl PrivateDir {
         Err(std::io::ErrorKind::AlreadyExists.into())
     }
 
-    fn write(&self, name: &str, value: &[u8]) -> std::io::Result<PathBuf> {
-        let path = self.path.join(name);
+    /// Writes the `index`th secret, for the variable `name`. The variable's
+    /// name is not a file name (it may hold `/`, or be `..` or absolute):
+    /// the file is named by `index` and the name's safe characters, so that
+    /// it is always a plain entry of this directory.
+    fn write(&self, index: usize, name: &str, value: &[u8]) -> std::io::Result<PathBuf> {
+        let path = self.path.join(private_file_name(index, name));
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -243,6 +247,24 @@ impl PrivateDir {
         file.write_all(value)?;
         Ok(path)
     }
+}
+
+/// `<index>-<name>` with every character of `name` other than ASCII
+/// letters, digits, `_` and `-` made `_`, at most 64 of them: never empty,
+/// never `.` or `..`, never holding `/`, unique by its index.
+fn private_file_name(index: usize, name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .take(64)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{index}-{safe}")
 }
 
 impl Drop for PrivateDir {
@@ -352,9 +374,9 @@ pub(crate) fn prepare(
     let mut private_dir = None;
     if !to_write.is_empty() {
         let dir = PrivateDir::create().map_err(|e| vec![private_dir_error(&e)])?;
-        for (name, value) in to_write {
+        for (index, (name, value)) in to_write.into_iter().enumerate() {
             let path = dir
-                .write(&name, value.expose_secret())
+                .write(index, &name, value.expose_secret())
                 .map_err(|e| vec![private_dir_error(&e)])?;
             paths.push((OsString::from(name), path));
         }
@@ -374,4 +396,19 @@ fn private_dir_error(e: &std::io::Error) -> Error {
         None,
         format!("cannot write a private file for the child: {e}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::private_file_name;
+
+    #[test]
+    fn private_file_names_are_plain_entries() {
+        assert_eq!(private_file_name(0, "TLS_CERT"), "0-TLS_CERT");
+        assert_eq!(private_file_name(3, "../../etc/x"), "3-______etc_x");
+        assert_eq!(private_file_name(1, "/abs"), "1-_abs");
+        assert_eq!(private_file_name(2, ".."), "2-__");
+        assert_eq!(private_file_name(4, "é"), "4-_");
+        assert_eq!(private_file_name(5, &"A".repeat(300)).len(), 2 + 64);
+    }
 }

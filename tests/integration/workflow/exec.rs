@@ -55,6 +55,47 @@ fn file_injection_uses_the_secret_file_or_a_private_file_removed_after() {
 }
 
 #[test]
+fn a_file_variable_name_with_slashes_stays_in_the_private_directory() {
+    // The variable's name is not a file name: "../x" or an absolute name
+    // must not put the secret's private copy anywhere but the private
+    // directory, where it is wiped and removed when the command ends.
+    let mut s = Scratch::new();
+    let tmp = s.join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let tmp_text = tmp.to_str().unwrap().to_string();
+    s.set("TMPDIR", &tmp_text);
+    s.set("_FSEC_API_TOKEN", "private-copy-only");
+    let absolute = s.join("abs-leak");
+    for name in [
+        "../escaped".to_string(),
+        "../../escaped-twice".to_string(),
+        absolute.to_str().unwrap().to_string(),
+        ".".to_string(),
+        "..".to_string(),
+    ] {
+        let binding = format!("{name}=api/token");
+        // sh cannot name the variable (nor pass it on): the child reads its
+        // own initial environment.
+        let script = "tr '\\0' '\\n' < /proc/$$/environ | while IFS= read -r line; do case \"$line\" in \"$1=\"*) cat \"${line#*=}\";; esac; done";
+        let out = s.run(&[
+            "exec", "--file", &binding, "--", "sh", "-c", script, "sh", &name,
+        ]);
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "private-copy-only", "{name}");
+        for leaked in [
+            tmp.join("escaped"),
+            s.join("escaped-twice"),
+            s.path().parent().unwrap().join("escaped-twice"),
+            absolute.clone(),
+        ] {
+            assert!(!leaked.exists(), "{name}: secret written to {leaked:?}");
+        }
+        let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
+        assert!(left.is_empty(), "{name}: left behind in TMPDIR: {left:?}");
+    }
+}
+
+#[test]
 fn a_missing_secret_means_the_command_never_starts_and_all_are_listed() {
     let s = Scratch::new();
     let marker = s.join("started");
