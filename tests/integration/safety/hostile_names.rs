@@ -163,6 +163,18 @@ fn extremely_long_names_are_answered() {
 }
 
 #[test]
+fn check_answers_a_request_longer_than_a_format_width() {
+    // check aligns its table on the longest request; a request of more
+    // than 65,535 characters is past what a format width can hold.
+    let (s, canaries) = planted("g", "k");
+    let c = refs(&canaries);
+    let long = "w".repeat(70_000);
+    let r = run(&s, &["check", "g/k", &long]);
+    r.answers(1, &c);
+    assert!(r.stdout_text().contains(&long), "the request is listed");
+}
+
+#[test]
 fn a_name_too_long_for_the_file_system_gets_a_hint() {
     let (s, _) = planted("g", "k");
     std::fs::create_dir(s.join("g")).unwrap();
