@@ -20,6 +20,10 @@ use crate::source::secrets_dir::{FileProblem, Missing};
 /// How many "did you mean" names a hint lists at most.
 const MAX_SUGGESTIONS: usize = 3;
 
+/// The longest name (in characters) compared for a "did you mean": the
+/// longest file name a file system allows.
+const MAX_COMPARED: usize = 255;
+
 /// Hints for a secret that was not found.
 pub(crate) fn for_missing(
     manager: &SecretsManager,
@@ -352,11 +356,24 @@ fn exists(manager: &SecretsManager, id: &SecretId) -> bool {
 
 /// The names closest to `wanted` by edit distance, at most
 /// [`MAX_SUGGESTIONS`], only those close enough to be a typo.
+///
+/// Names longer than [`MAX_COMPARED`] characters are not compared (nor is a
+/// `wanted` that long): the distance costs the product of the lengths, and
+/// no file name is that long.
 fn closest<'a>(wanted: &str, names: &[&'a str]) -> Vec<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(2);
+    let wanted_len = wanted.chars().count();
+    if wanted_len > MAX_COMPARED {
+        return Vec::new();
+    }
+    let limit = (wanted_len / 3).max(2);
+    let wanted = casing::lower(wanted);
     let mut scored: Vec<(usize, &str)> = names
         .iter()
-        .map(|n| (edit_distance(&casing::lower(wanted), &casing::lower(n)), *n))
+        .filter(|n| {
+            let len = n.chars().count();
+            len <= MAX_COMPARED && len.abs_diff(wanted_len) <= limit
+        })
+        .map(|n| (edit_distance(&wanted, &casing::lower(n)), *n))
         .filter(|(d, _)| *d <= limit)
         .collect();
     scored.sort();
@@ -502,6 +519,14 @@ mod tests {
             ["pasword", "passwd"]
         );
         assert!(closest("k", &["completely-different"]).is_empty());
+        // Lengths that differ by more than the limit cannot be close.
+        assert!(closest("password", &["password-of-another-kind"]).is_empty());
+        // Names past MAX_COMPARED are not compared at all.
+        let long = "k".repeat(MAX_COMPARED + 1);
+        let near = format!("{}x", "k".repeat(MAX_COMPARED));
+        assert!(closest(&long, &[near.as_str()]).is_empty());
+        assert!(closest(&near[1..], &[long.as_str()]).is_empty());
+        assert_eq!(closest(&long[1..], &[&near[1..]]), [&near[1..]]);
     }
 
     #[test]
