@@ -564,6 +564,14 @@ impl SecretsManager {
         self.dir.list(relative)
     }
 
+    /// [`SecretsManager::list_dir`] with the directory's device and inode.
+    pub(crate) fn list_dir_identified(
+        &self,
+        relative: &Path,
+    ) -> Result<crate::source::secrets_dir::ListedDir, FileProblem> {
+        self.dir.list_identified(relative)
+    }
+
     /// Other directories where secrets are commonly mounted; a secret found
     /// there while missing here is pointed out in a hint.
     #[must_use]

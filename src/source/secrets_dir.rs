@@ -72,6 +72,9 @@ pub(crate) enum FileProblem {
     Unreadable(UnreadableReason, Option<std::io::Error>),
 }
 
+/// A directory's entries with their types, and its device and inode.
+pub(crate) type ListedDir = (Vec<(std::ffi::OsString, FileType)>, (u64, u64));
+
 /// Which resolution to use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Resolver {
@@ -290,6 +293,13 @@ impl SecretsDir {
         &self,
         relative: &Path,
     ) -> Result<Vec<(std::ffi::OsString, FileType)>, FileProblem> {
+        self.list_identified(relative).map(|(entries, _)| entries)
+    }
+
+    /// [`SecretsDir::list`], with the listed directory's device and inode
+    /// (so that a walk can tell a directory it has already listed, reached
+    /// again through a symlink).
+    pub(crate) fn list_identified(&self, relative: &Path) -> Result<ListedDir, FileProblem> {
         use std::os::unix::ffi::OsStrExt;
         let root = self
             .handle()
@@ -316,6 +326,9 @@ impl SecretsDir {
                 Walk::Failed(e) => return Err(classify(e, || shown.clone())),
             }
         };
+        let identity = rustix::fs::fstat(&fd)
+            .map(|st| (st.st_dev, st.st_ino))
+            .map_err(|e| classify(e, || self.open_path.clone()))?;
         // The descriptor was opened here for this listing: the stream takes
         // it over (read_from would reopen "." and ask for its flags first).
         let dir = rustix::fs::Dir::new(fd).map_err(|e| classify(e, || self.open_path.clone()))?;
@@ -332,7 +345,7 @@ impl SecretsDir {
             ));
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(entries)
+        Ok((entries, identity))
     }
 
     fn root_paths(&self, dir: &OwnedFd) -> &[PathBuf] {

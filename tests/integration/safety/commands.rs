@@ -65,6 +65,43 @@ fn list_names_everything_and_reads_nothing() {
 }
 
 #[test]
+fn list_walks_each_directory_once_however_many_links_lead_to_it() {
+    // Symlinks that stay inside may lead back to a directory already seen:
+    // 40 links to "." would make a walk four levels deep visit 40^3
+    // directories, and 20 links to a directory holding 20 links to the
+    // next (and so on) would do the same without any loop.
+    let (s, mut canaries) = planted("g", "k");
+    let value = canary("fan-out");
+    s.file("g/k", &value);
+    canaries.push(value);
+    for i in 0..40 {
+        s.link(&format!("s{i}"), ".");
+    }
+    for level in 1..=3 {
+        std::fs::create_dir_all(s.join(&format!("d{level}"))).unwrap();
+        for i in 0..20 {
+            let from = if level == 1 {
+                format!("a{i}")
+            } else {
+                format!("d{}/a{i}", level - 1)
+            };
+            let to = if level == 1 {
+                "d1".to_string()
+            } else {
+                format!("../d{level}")
+            };
+            s.link(&from, to);
+        }
+    }
+    s.file("d3/k", canary("deep"));
+    for args in [&["list"][..], &["list", "--json"]] {
+        let r = run(&s, args);
+        r.answers(0, &refs(&canaries));
+        assert!(r.stdout_text().contains("g/k"), "{args:?} lists g/k");
+    }
+}
+
+#[test]
 fn check_reports_hostile_secrets_as_unreadable_without_values() {
     let (s, canaries, _outside) = hostile_dir();
     let c = refs(&canaries);
