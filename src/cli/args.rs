@@ -63,8 +63,8 @@ pub(crate) enum Command {
     /// 0600 file removed when the command ends). If any secret is missing or
     /// unreadable, the command is not started. Returns the command's exit
     /// status (128+N when killed by signal N; 127 when it cannot be found,
-    /// 126 when it cannot be run). SIGINT, SIGTERM, SIGHUP and SIGQUIT are
-    /// passed on to it.
+    /// 126 when it cannot be run). SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
+    /// SIGUSR2 and SIGALRM are passed on to it.
     #[command(
         after_help = "Examples:\n  flyte-secrets exec --env PGPASSWORD=db/password -- psql -h db\n  \
                             flyte-secrets exec --file TLS_CERT=tls/cert --manifest secrets.yaml -- ./server"

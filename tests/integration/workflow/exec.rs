@@ -314,3 +314,52 @@ fn signals_reach_the_command() {
     let died = signal_exit(Signal::TERM, "echo ready; exec sleep 30");
     assert_eq!(died, 128 + 15);
 }
+
+#[test]
+fn other_terminating_signals_reach_the_command_and_private_files_go() {
+    // SIGUSR1, SIGUSR2 and SIGALRM end a process that does not handle
+    // them: exec must pass them on (and so outlive its command), or the
+    // command is orphaned and the private copy of the secret stays on disk.
+    use rustix::process::Signal;
+    for (signal, number) in [(Signal::USR1, 10), (Signal::USR2, 12), (Signal::ALARM, 14)] {
+        let mut s = Scratch::new();
+        s.set("PATH", "/usr/bin:/bin");
+        let tmp = s.join("tmp");
+        std::fs::create_dir(&tmp).unwrap();
+        let tmp_text = tmp.to_str().unwrap().to_string();
+        s.set("TMPDIR", &tmp_text);
+        s.set("_FSEC_API_TOKEN", "to-be-wiped");
+        let script = format!(
+            // Bounded, so that a child orphaned by a failure ends by itself.
+            "trap 'exit {}' {number}; test -f \"$TOK\" && echo ready; i=0; while [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done",
+            100 + number
+        );
+        let mut proc = s
+            .command(&["exec", "--file", "TOK=api/token", "--", "sh", "-c", &script])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(proc.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "ready", "signal {number}");
+        let pid = rustix::process::Pid::from_raw(proc.id() as i32).unwrap();
+        rustix::process::kill_process(pid, signal).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = proc.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "exec did not end after {number}");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(
+            status.code(),
+            Some(100 + number),
+            "signal {number}: {status:?}"
+        );
+        let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
+        assert!(left.is_empty(), "signal {number}: left behind: {left:?}");
+    }
+}
