@@ -109,7 +109,7 @@ pub(crate) struct SecretArgs {
     #[command(flatten)]
     pub(crate) lookup: LookupArgs,
     /// Look under this group version (between group and key).
-    #[arg(long, value_name = "V", default_value = "")]
+    #[arg(long, value_name = "V", default_value = "", allow_hyphen_values = true)]
     pub(crate) group_version: String,
     /// The secret's group ("" for none).
     #[arg(value_name = "GROUP")]
