@@ -249,7 +249,14 @@ fn other_prefix<'a>(entry: &'a str, bare: &str, configured: &str) -> Option<&'a 
     if lowered.len() <= bare.len() || !lowered.ends_with(bare) || lowered.len() != entry.len() {
         return None;
     }
-    let other = &entry[..entry.len() - bare.len()];
+    // Lower-casing can change byte lengths on the way: the cut must fall
+    // between characters of `entry`, and what follows it must lower to
+    // `bare` by itself.
+    let cut = entry.len() - bare.len();
+    if !entry.is_char_boundary(cut) || casing::lower(&entry[cut..]) != bare {
+        return None;
+    }
+    let other = &entry[..cut];
     let separated = other.ends_with(['_', '-', '.']);
     (separated && other != configured).then_some(other)
 }
@@ -536,6 +543,10 @@ mod tests {
         assert_eq!(other_prefix("desk", "k", ""), None);
         assert_eq!(other_prefix("pre_k", "k", "pre_"), None);
         assert_eq!(other_prefix("k", "k", ""), None);
+        // "ẞİx" lowers to "ßi̇x": as many bytes, ending in "i̇x", but byte 2
+        // of "ẞİx" is inside 'ẞ'.
+        assert_eq!(other_prefix("ẞİx", "i\u{307}x", ""), None);
+        assert_eq!(other_prefix("app_İx", "i\u{307}x", ""), None);
     }
 
     #[test]

@@ -199,6 +199,23 @@ fn check_answers_a_request_longer_than_a_format_width() {
 }
 
 #[test]
+fn hints_survive_names_whose_case_changes_their_length() {
+    // Lower-casing changes byte lengths ('ẞ' 3 -> 'ß' 2, 'İ' 2 -> "i̇" 3):
+    // a file "ẞİx" lowers to as many bytes as it has, and ends with the
+    // lowered key "i̇x", but not at a character boundary of its own name.
+    let (s, canaries) = planted("g", "k");
+    let value = canary("shifted");
+    s.file("g/ẞİx", &value);
+    s.file("g/İẞx", canary("shifted-2"));
+    let c = refs(&canaries);
+    for key in ["İx", "ẞx", "x", "ßx"] {
+        run(&s, &["get", "g", key]).answers(1, &c);
+        run(&s, &["explain", "g", key]).answers(0, &c);
+        run(&s, &["check", &format!("g/{key}")]).answers(1, &c);
+    }
+}
+
+#[test]
 fn a_name_too_long_for_the_file_system_gets_a_hint() {
     let (s, _) = planted("g", "k");
     std::fs::create_dir(s.join("g")).unwrap();
