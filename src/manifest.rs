@@ -102,6 +102,22 @@ pub fn parse(text: &str) -> std::result::Result<Vec<SecretRequest>, String> {
 }
 
 fn entry(value: Value) -> std::result::Result<SecretRequest, String> {
+    // Anything but a mapping is refused without quoting it: a secret file
+    // given as a manifest by mistake may well be a list of values.
+    let found = match &value {
+        Value::Mapping(_) => None,
+        Value::Null => Some("nothing"),
+        Value::Bool(_) => Some("a boolean"),
+        Value::Number(_) => Some("a number"),
+        Value::String(_) => Some("a string"),
+        Value::Sequence(_) => Some("a list"),
+        Value::Tagged(_) => Some("a tagged value"),
+    };
+    if let Some(found) = found {
+        return Err(format!(
+            "expected a mapping of group, key, group_version, mount_requirement, env_var; found {found}"
+        ));
+    }
     let entry: Entry = serde_norway::from_value(value).map_err(|e| e.to_string())?;
     let id = SecretId::from_parts(
         entry.group.unwrap_or_default(),
@@ -179,5 +195,25 @@ mod tests {
         assert!(err.contains("not valid YAML"), "{err}");
         let err = parse("- key: 5\n").unwrap_err();
         assert!(err.starts_with("entry 1:"), "{err}");
+        // An entry that is not a mapping is described, not quoted.
+        for (text, found) in [
+            ("- not-shown\n", "a string"),
+            ("[\"not-shown\"]", "a string"),
+            ("- [not-shown]\n", "a list"),
+            ("- 123456\n", "a number"),
+            ("- !!str not-shown\n", "a string"),
+            ("- !custom not-shown\n", "a tagged value"),
+            ("-\n", "nothing"),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(
+                err.starts_with("entry 1:") && err.contains(found),
+                "{text:?}: {err}"
+            );
+            assert!(
+                !err.contains("not-shown") && !err.contains("123456"),
+                "{text:?}: {err}"
+            );
+        }
     }
 }

@@ -204,3 +204,46 @@ fn hostile_manifests_are_invalid_requests_at_once() {
         }
     }
 }
+
+#[test]
+fn a_list_shaped_secret_passed_as_a_manifest_is_not_echoed() {
+    // A secret file that happens to be a YAML or JSON list (tokens, one per
+    // line) parses as a list whose entries are not requests: the error must
+    // say so without quoting them.
+    let (s, mut canaries) = planted("g", "k");
+    let first = canary("list-item");
+    let second = canary("flow-item");
+    let third = canary("number-item");
+    let tagged = canary("tagged-item");
+    s.file("m/block.yaml", format!("- {first}\n- {second}\n"));
+    s.file("m/flow.json", format!("[\"{second}\", 1]"));
+    let number: String = third.chars().filter(char::is_ascii_digit).collect();
+    s.file("m/number.yaml", format!("- {number}\n"));
+    s.file("m/tagged.yaml", format!("- !!str {tagged}\n"));
+    s.file("m/nested.yaml", format!("- [{first}]\n"));
+    canaries.extend([first, second, tagged]);
+    let c = refs(&canaries);
+    for name in [
+        "block.yaml",
+        "flow.json",
+        "number.yaml",
+        "tagged.yaml",
+        "nested.yaml",
+    ] {
+        let m = path_str(&s.join("m").join(name));
+        let r = run(&s, &["check", "--manifest", &m]);
+        r.answers(2, &c);
+        if number.len() >= 6 {
+            assert!(
+                !r.stderr_text().contains(&number),
+                "{name}: {}",
+                r.stderr_text()
+            );
+        }
+        assert!(
+            r.stderr_text().contains("entry 1"),
+            "{name}: {}",
+            r.stderr_text()
+        );
+    }
+}
