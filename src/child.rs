@@ -12,7 +12,7 @@ use std::process::Command;
 use secrecy::ExposeSecret;
 
 use crate::error::{Error, UnreadableReason};
-use crate::manager::SecretsManager;
+use crate::manager::{Batch, SecretsManager};
 use crate::origin::Origin;
 use crate::request::{MountRequirement, SecretRequest};
 use crate::shown::Shown;
@@ -317,8 +317,9 @@ pub(crate) fn prepare(
     let mut values = Vec::new();
     let mut paths = Vec::new();
     let mut to_write = Vec::new();
+    let mut batch = Batch::new(manager);
     for injection in injections {
-        let found = match manager.resolve(injection.request(), mode) {
+        let found = match batch.resolve(injection.request(), mode) {
             Ok(found) => found,
             Err(e) => {
                 problems.push(e);
@@ -364,7 +365,7 @@ pub(crate) fn prepare(
         }
     }
     for request in required {
-        if let Err(e) = manager.resolve(request, mode) {
+        if let Err(e) = batch.resolve(request, mode) {
             problems.push(e);
         }
     }

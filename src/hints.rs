@@ -24,6 +24,10 @@ const MAX_SUGGESTIONS: usize = 3;
 /// longest file name a file system allows.
 const MAX_COMPARED: usize = 255;
 
+/// The most edit-distance cells (products of name lengths) one "did you
+/// mean" may compute: about 30 ms.
+const MAX_DISTANCE_CELLS: usize = 10_000_000;
+
 /// Hints for a secret that was not found.
 pub(crate) fn for_missing(
     manager: &SecretsManager,
@@ -367,6 +371,10 @@ fn exists(manager: &SecretsManager, id: &SecretId) -> bool {
 /// Names longer than [`MAX_COMPARED`] characters are not compared (nor is a
 /// `wanted` that long): the distance costs the product of the lengths, and
 /// no file name is that long.
+///
+/// The comparisons stop once they have cost [`MAX_DISTANCE_CELLS`]: a
+/// directory of tens of thousands of long names gets suggestions from the
+/// first names only, in time.
 fn closest<'a>(wanted: &str, names: &[&'a str]) -> Vec<&'a str> {
     let wanted_len = wanted.chars().count();
     if wanted_len > MAX_COMPARED {
@@ -374,11 +382,17 @@ fn closest<'a>(wanted: &str, names: &[&'a str]) -> Vec<&'a str> {
     }
     let limit = (wanted_len / 3).max(2);
     let wanted = casing::lower(wanted);
+    let mut budget = MAX_DISTANCE_CELLS;
     let mut scored: Vec<(usize, &str)> = names
         .iter()
         .filter(|n| {
             let len = n.chars().count();
             len <= MAX_COMPARED && len.abs_diff(wanted_len) <= limit
+        })
+        .take_while(|n| {
+            let cost = (wanted_len + 1) * (n.chars().count() + 1);
+            budget = budget.saturating_sub(cost);
+            budget > 0
         })
         .map(|n| (edit_distance(&wanted, &casing::lower(n)), *n))
         .filter(|(d, _)| *d <= limit)
@@ -534,6 +548,16 @@ mod tests {
         assert!(closest(&long, &[near.as_str()]).is_empty());
         assert!(closest(&near[1..], &[long.as_str()]).is_empty());
         assert_eq!(closest(&long[1..], &[&near[1..]]), [&near[1..]]);
+        // Past the budget, later names are not compared: 199 names of 250
+        // characters against 250 cost 12.5 million cells.
+        let wanted = "k".repeat(250);
+        let other = "z".repeat(250);
+        let near = format!("{}x", "k".repeat(249));
+        let mut names = vec![other.as_str(); 199];
+        names.push(&near);
+        assert!(closest(&wanted, &names).is_empty());
+        names.reverse();
+        assert_eq!(closest(&wanted, &names), [near.as_str()]);
     }
 
     #[test]

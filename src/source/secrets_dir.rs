@@ -119,6 +119,10 @@ impl SecretsDir {
         }
     }
 
+    pub(crate) fn resolver(&self) -> Resolver {
+        self.resolver
+    }
+
     pub(crate) fn open_path(&self) -> &Path {
         &self.open_path
     }

@@ -247,3 +247,66 @@ fn a_list_shaped_secret_passed_as_a_manifest_is_not_echoed() {
         );
     }
 }
+
+/// A secrets directory whose group holds `count` files with long, similar
+/// names (each a near miss of the others).
+fn crowded_dir(count: usize) -> (Scratch, Vec<String>) {
+    let (s, canaries) = planted("g", "k");
+    std::fs::create_dir_all(s.join("g")).unwrap();
+    for i in 0..count {
+        std::fs::File::create(s.join(&format!("g/{}{i:05}", "k".repeat(240)))).unwrap();
+    }
+    (s, canaries)
+}
+
+#[test]
+fn a_missing_secret_in_a_crowded_directory_is_answered_in_time() {
+    // The "did you mean" comparison costs the product of the name lengths
+    // for every file of the group.
+    let (s, canaries) = crowded_dir(30_000);
+    let c = refs(&canaries);
+    let key = "k".repeat(245);
+    run(&s, &["get", "g", &key]).answers(1, &c);
+    run(&s, &["explain", "g", &key]).answers(0, &c);
+}
+
+#[test]
+fn many_missing_secrets_in_a_crowded_directory_are_answered_in_time() {
+    // Near-miss hints list the directories for each missing secret: a
+    // manifest of thousands of missing secrets must not list them
+    // thousands of times.
+    let (s, canaries) = crowded_dir(3_000);
+    s.file("g/Missing0", "");
+    let c = refs(&canaries);
+    let manifest: String = (0..3_000)
+        .map(|i| format!("- {{group: g, key: missing{i}}}\n"))
+        .collect();
+    let m = s.file("m/many.yaml", manifest);
+    let m = path_str(&m);
+    let marker = s.join("started");
+    let touch = format!("touch {}", path_str(&marker));
+    let r = run(&s, &["check", "--manifest", &m]);
+    r.answers(1, &c);
+    assert_eq!(r.stdout_text().matches(" missing ").count(), 3_000);
+    // The first missing ones still get their hints.
+    assert!(
+        r.stdout_text()
+            .contains("file names are read in lower case"),
+        "hints are given"
+    );
+    run(&s, &["check", "--json", "--manifest", &m]).answers(1, &c);
+    // exec lists every problem (one or two lines each), so not through
+    // `answers`, whose one-error rule does not apply.
+    let r = run(&s, &["exec", "--manifest", &m, "--", "sh", "-c", &touch]);
+    assert!(
+        !r.timed_out && r.elapsed < super::DEADLINE,
+        "{:?}",
+        r.elapsed
+    );
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.stderr_text().matches("flyte-secrets: ").count(), 3_000);
+    for canary in &c {
+        assert!(!super::leaks(&r.stderr, canary) && !super::leaks(&r.stdout, canary));
+    }
+    assert!(!marker.exists(), "the command was started");
+}
