@@ -3,7 +3,7 @@
 //! (Kubernetes' `..`-prefixed internals skipped, symlinks followed only while
 //! they stay inside), each with the request that would read it.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -84,7 +84,7 @@ pub(crate) fn list(manager: &SecretsManager) -> Listing {
     let mut walk_state = WalkState {
         out: &mut secrets,
         problem: &mut dir_problem,
-        listed: HashSet::new(),
+        listed: HashMap::new(),
     };
     walk(manager, Path::new(""), 0, &mut walk_state);
     Listing {
@@ -128,20 +128,35 @@ fn env_request(
 struct WalkState<'a> {
     out: &'a mut Vec<ListedSecret>,
     problem: &'a mut Option<String>,
-    /// Device and inode of every directory listed so far: a directory that
-    /// symlinks lead to again (`s -> .`, or many links to one directory) is
-    /// listed once, under the first name the walk reached it by, so that
+    /// Device and inode of every directory listed so far, with the path it
+    /// was listed under: a directory that symlinks lead to again (`s -> .`,
+    /// or many links to one directory) is listed once, under the first name
+    /// the walk reached it by (the others are named with a note), so that
     /// the work is bounded by what is on disk, not by the number of paths
     /// to it.
-    listed: HashSet<(u64, u64)>,
+    listed: HashMap<(u64, u64), PathBuf>,
 }
 
 fn walk(manager: &SecretsManager, dir: &Path, depth: usize, state: &mut WalkState<'_>) {
     let entries = match manager.list_dir_identified(dir) {
         Ok((entries, identity)) => {
-            if !state.listed.insert(identity) {
+            if let Some(first) = state.listed.get(&identity) {
+                let first = if first.as_os_str().is_empty() {
+                    ".".to_string()
+                } else {
+                    format!("{}/", first.to_string_lossy())
+                };
+                state.out.push(ListedSecret {
+                    source: "file",
+                    name: format!("{}/", dir.to_string_lossy()),
+                    request: None,
+                    note: Some(format!(
+                        "the same directory as {first}, whose files are listed there"
+                    )),
+                });
                 return;
             }
+            state.listed.insert(identity, dir.to_path_buf());
             entries
         }
         Err(e) => {

@@ -98,6 +98,20 @@ fn list_walks_each_directory_once_however_many_links_lead_to_it() {
         let r = run(&s, args);
         r.answers(0, &refs(&canaries));
         assert!(r.stdout_text().contains("g/k"), "{args:?} lists g/k");
+        // The other ways in are named, once each, with where to look.
+        // d3 is first reached (in name order) as a0/a0/a0.
+        assert!(
+            r.stdout_text().contains("a0/a0/a0/k"),
+            "{args:?} lists d3's k"
+        );
+        assert!(
+            r.stdout_text().contains("s7/")
+                && r.stdout_text().contains("a19/")
+                && r.stdout_text().contains("d3/"),
+            "{args:?}: {}",
+            r.stdout_text()
+        );
+        assert!(r.stdout_text().contains("the same directory as"));
     }
 }
 
