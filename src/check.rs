@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind};
-use crate::manager::SecretsManager;
+use crate::manager::{Batch, SecretsManager};
 use crate::origin::Origin;
 use crate::request::SecretRequest;
 use crate::value::ReadMode;
@@ -95,13 +95,14 @@ pub(crate) fn check(
     requests: &[SecretRequest],
     mode: ReadMode,
 ) -> CheckReport {
+    let mut batch = Batch::new(manager);
     let results = requests
         .iter()
         .map(|request| {
             let name = request.to_string();
             // The value is read (to find undecodable or oversized files, as
             // `get` would) and dropped at once, wiped.
-            match manager.resolve(request, mode) {
+            match batch.resolve(request, mode) {
                 Ok(found) => Checked {
                     request: name,
                     status: "present",

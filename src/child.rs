@@ -12,7 +12,7 @@ use std::process::Command;
 use secrecy::ExposeSecret;
 
 use crate::error::{Error, UnreadableReason};
-use crate::manager::SecretsManager;
+use crate::manager::{Batch, SecretsManager};
 use crate::origin::Origin;
 use crate::request::{MountRequirement, SecretRequest};
 use crate::shown::Shown;
@@ -300,7 +300,12 @@ struct PrivateDir {
 
 impl PrivateDir {
     fn create() -> std::io::Result<Self> {
-        let base = std::env::temp_dir();
+        // Absolute, so that the path the child gets does not depend on its
+        // working directory (TMPDIR may be relative).
+        let mut base = std::env::temp_dir();
+        if base.is_relative() {
+            base = std::env::current_dir()?.join(base);
+        }
         for attempt in 0..16u32 {
             let name = format!(
                 "flyte-secrets-{}-{}-{attempt}",
@@ -319,8 +324,12 @@ impl PrivateDir {
         Err(std::io::ErrorKind::AlreadyExists.into())
     }
 
-    fn write(&self, name: &str, value: &[u8]) -> std::io::Result<PathBuf> {
-        let path = self.path.join(name);
+    /// Writes the `index`th secret, for the variable `name`. The variable's
+    /// name is not a file name (it may hold `/`, or be `..` or absolute):
+    /// the file is named by `index` and the name's safe characters, so that
+    /// it is always a plain entry of this directory.
+    fn write(&self, index: usize, name: &str, value: &[u8]) -> std::io::Result<PathBuf> {
+        let path = self.path.join(private_file_name(index, name));
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -329,6 +338,24 @@ impl PrivateDir {
         file.write_all(value)?;
         Ok(path)
     }
+}
+
+/// `<index>-<name>` with every character of `name` other than ASCII
+/// letters, digits, `_` and `-` made `_`, at most 64 of them: never empty,
+/// never `.` or `..`, never holding `/`, unique by its index.
+fn private_file_name(index: usize, name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .take(64)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{index}-{safe}")
 }
 
 impl Drop for PrivateDir {
@@ -391,8 +418,9 @@ pub(crate) fn prepare(
     let mut values = Vec::new();
     let mut paths = Vec::new();
     let mut to_write = Vec::new();
+    let mut batch = Batch::new(manager);
     for injection in injections {
-        let found = match manager.resolve(injection.request(), mode) {
+        let found = match batch.resolve(injection.request(), mode) {
             Ok(found) => found,
             Err(e) => {
                 problems.push(e);
@@ -438,7 +466,7 @@ pub(crate) fn prepare(
         }
     }
     for request in required {
-        if let Err(e) = manager.resolve(request, mode) {
+        if let Err(e) = batch.resolve(request, mode) {
             problems.push(e);
         }
     }
@@ -448,9 +476,9 @@ pub(crate) fn prepare(
     let mut private_dir = None;
     if !to_write.is_empty() {
         let dir = PrivateDir::create().map_err(|e| vec![private_dir_error(&e)])?;
-        for (name, value) in to_write {
+        for (index, (name, value)) in to_write.into_iter().enumerate() {
             let path = dir
-                .write(&name, value.expose_secret())
+                .write(index, &name, value.expose_secret())
                 .map_err(|e| vec![private_dir_error(&e)])?;
             paths.push((OsString::from(name), path));
         }
@@ -470,4 +498,19 @@ fn private_dir_error(e: &std::io::Error) -> Error {
         None,
         format!("cannot write a private file for the child: {e}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::private_file_name;
+
+    #[test]
+    fn private_file_names_are_plain_entries() {
+        assert_eq!(private_file_name(0, "TLS_CERT"), "0-TLS_CERT");
+        assert_eq!(private_file_name(3, "../../etc/x"), "3-______etc_x");
+        assert_eq!(private_file_name(1, "/abs"), "1-_abs");
+        assert_eq!(private_file_name(2, ".."), "2-__");
+        assert_eq!(private_file_name(4, "é"), "4-_");
+        assert_eq!(private_file_name(5, &"A".repeat(300)).len(), 2 + 64);
+    }
 }

@@ -21,6 +21,14 @@ use crate::source::secrets_dir::{FileProblem, Missing};
 /// How many "did you mean" names a hint lists at most.
 const MAX_SUGGESTIONS: usize = 3;
 
+/// The longest name (in characters) compared for a "did you mean": the
+/// longest file name a file system allows.
+const MAX_COMPARED: usize = 255;
+
+/// The most edit-distance cells (products of name lengths) one "did you
+/// mean" may compute: about 30 ms.
+const MAX_DISTANCE_CELLS: usize = 10_000_000;
+
 /// Hints for a secret that was not found.
 pub(crate) fn for_missing(
     manager: &SecretsManager,
@@ -345,7 +353,14 @@ fn other_prefix<'a>(entry: &'a str, bare: &str, configured: &str) -> Option<&'a 
     if lowered.len() <= bare.len() || !lowered.ends_with(bare) || lowered.len() != entry.len() {
         return None;
     }
-    let other = &entry[..entry.len() - bare.len()];
+    // Lower-casing can change byte lengths on the way: the cut must fall
+    // between characters of `entry`, and what follows it must lower to
+    // `bare` by itself.
+    let cut = entry.len() - bare.len();
+    if !entry.is_char_boundary(cut) || casing::lower(&entry[cut..]) != bare {
+        return None;
+    }
+    let other = &entry[..cut];
     let separated = other.ends_with(['_', '-', '.']);
     (separated && other != configured).then_some(other)
 }
@@ -455,26 +470,45 @@ fn exists(manager: &SecretsManager, id: &SecretId) -> bool {
 
 /// The names closest to `wanted` by edit distance, at most
 /// [`MAX_SUGGESTIONS`], only those close enough to be a typo.
+///
+/// Names longer than [`MAX_COMPARED`] characters are not compared (nor is a
+/// `wanted` that long): the distance costs the product of the lengths, and
+/// no file name is that long.
+///
+/// The comparisons stop once they have cost [`MAX_DISTANCE_CELLS`]: a
+/// directory of tens of thousands of long names gets suggestions from the
+/// first names only, in time.
 fn closest<'a>(wanted: &str, names: &[&'a str]) -> Vec<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(2);
+    let wanted_len = wanted.chars().count();
+    if wanted_len > MAX_COMPARED {
+        return Vec::new();
+    }
+    let limit = (wanted_len / 3).max(2);
     let wanted = casing::lower(wanted);
+    let mut budget = MAX_DISTANCE_CELLS;
     let mut scored: Vec<(usize, &str)> = names
         .iter()
         .map(|n| (casing::lower(n), *n))
+        .filter(|(lowered, _)| {
+            let len = lowered.chars().count();
+            // One name inside the other (`user`, `username`) is a likely
+            // near miss however many letters it adds; otherwise names whose
+            // lengths differ by more than the limit cannot be within it.
+            len <= MAX_COMPARED && (len.abs_diff(wanted_len) <= limit || contains(&wanted, lowered))
+        })
+        .take_while(|(lowered, _)| {
+            let cost = (wanted_len + 1) * (lowered.chars().count() + 1);
+            budget = budget.saturating_sub(cost);
+            budget > 0
+        })
         .map(|(lowered, n)| {
             let distance = edit_distance(&wanted, &lowered);
-            // One name inside the other (`user`, `username`) is a likely
-            // near miss however many letters it adds.
-            let contained = !wanted.is_empty()
-                && (lowered.starts_with(&wanted) || wanted.starts_with(&lowered));
-            (
-                if contained {
-                    distance.min(limit)
-                } else {
-                    distance
-                },
-                n,
-            )
+            let distance = if contains(&wanted, &lowered) {
+                distance.min(limit)
+            } else {
+                distance
+            };
+            (distance, n)
         })
         .filter(|(d, _)| *d <= limit)
         .collect();
@@ -484,6 +518,13 @@ fn closest<'a>(wanted: &str, names: &[&'a str]) -> Vec<&'a str> {
         .take(MAX_SUGGESTIONS)
         .map(|(_, n)| n)
         .collect()
+}
+
+/// Whether one of two non-empty names starts with the other.
+fn contains(wanted: &str, lowered: &str) -> bool {
+    !wanted.is_empty()
+        && !lowered.is_empty()
+        && (lowered.starts_with(wanted) || wanted.starts_with(lowered))
 }
 
 /// Advice on the permissions of a secret file that was found (`stat` is its
@@ -603,6 +644,26 @@ mod tests {
             ["pasword", "passwd"]
         );
         assert!(closest("k", &["completely-different"]).is_empty());
+        // Lengths that differ by more than the limit cannot be close,
+        // unless one name starts with the other.
+        assert!(closest("password", &["another-kind-of-password"]).is_empty());
+        assert_eq!(closest("password", &["password-old"]), ["password-old"]);
+        // Names past MAX_COMPARED are not compared at all.
+        let long = "k".repeat(MAX_COMPARED + 1);
+        let near = format!("{}x", "k".repeat(MAX_COMPARED));
+        assert!(closest(&long, &[near.as_str()]).is_empty());
+        assert!(closest(&near[1..], &[long.as_str()]).is_empty());
+        assert_eq!(closest(&long[1..], &[&near[1..]]), [&near[1..]]);
+        // Past the budget, later names are not compared: 199 names of 250
+        // characters against 250 cost 12.5 million cells.
+        let wanted = "k".repeat(250);
+        let other = "z".repeat(250);
+        let near = format!("{}x", "k".repeat(249));
+        let mut names = vec![other.as_str(); 199];
+        names.push(&near);
+        assert!(closest(&wanted, &names).is_empty());
+        names.reverse();
+        assert_eq!(closest(&wanted, &names), [near.as_str()]);
     }
 
     #[test]
@@ -612,6 +673,10 @@ mod tests {
         assert_eq!(other_prefix("desk", "k", ""), None);
         assert_eq!(other_prefix("pre_k", "k", "pre_"), None);
         assert_eq!(other_prefix("k", "k", ""), None);
+        // "ẞİx" lowers to "ßi̇x": as many bytes, ending in "i̇x", but byte 2
+        // of "ẞİx" is inside 'ẞ'.
+        assert_eq!(other_prefix("ẞİx", "i\u{307}x", ""), None);
+        assert_eq!(other_prefix("app_İx", "i\u{307}x", ""), None);
     }
 
     #[test]

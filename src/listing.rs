@@ -3,6 +3,7 @@
 //! (Kubernetes' `..`-prefixed internals skipped, symlinks followed only while
 //! they stay inside), each with the request that would read it.
 
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -89,7 +90,12 @@ pub(crate) fn list(manager: &SecretsManager) -> Listing {
         }
     }
     let mut dir_problem = None;
-    walk(manager, Path::new(""), 0, &mut secrets, &mut dir_problem);
+    let mut walk_state = WalkState {
+        out: &mut secrets,
+        problem: &mut dir_problem,
+        listed: HashMap::new(),
+    };
+    walk(manager, Path::new(""), 0, &mut walk_state);
     Listing {
         env_prefix: prefix.to_string_lossy().into_owned(),
         dir: PathBuf::from(manager.config().default_dir().value()),
@@ -130,18 +136,44 @@ fn env_request(
     }
 }
 
-fn walk(
-    manager: &SecretsManager,
-    dir: &Path,
-    depth: usize,
-    out: &mut Vec<ListedSecret>,
-    problem: &mut Option<String>,
-) {
-    let entries = match manager.list_dir(dir) {
-        Ok(entries) => entries,
+/// What the walk collects, and the directories it has listed.
+struct WalkState<'a> {
+    out: &'a mut Vec<ListedSecret>,
+    problem: &'a mut Option<String>,
+    /// Device and inode of every directory listed so far, with the path it
+    /// was listed under: a directory that symlinks lead to again (`s -> .`,
+    /// or many links to one directory) is listed once, under the first name
+    /// the walk reached it by (the others are named with a note), so that
+    /// the work is bounded by what is on disk, not by the number of paths
+    /// to it.
+    listed: HashMap<(u64, u64), PathBuf>,
+}
+
+fn walk(manager: &SecretsManager, dir: &Path, depth: usize, state: &mut WalkState<'_>) {
+    let entries = match manager.list_dir_identified(dir) {
+        Ok((entries, identity)) => {
+            if let Some(first) = state.listed.get(&identity) {
+                let first = if first.as_os_str().is_empty() {
+                    ".".to_string()
+                } else {
+                    format!("{}/", first.to_string_lossy())
+                };
+                state.out.push(ListedSecret {
+                    source: "file",
+                    name: format!("{}/", dir.to_string_lossy()),
+                    request: None,
+                    note: Some(format!(
+                        "the same directory as {first}, whose files are listed there"
+                    )),
+                });
+                return;
+            }
+            state.listed.insert(identity, dir.to_path_buf());
+            entries
+        }
         Err(e) => {
             if depth == 0 {
-                *problem = Some(describe(&e));
+                *state.problem = Some(describe(&e));
             }
             return;
         }
@@ -165,7 +197,7 @@ fn walk(
                     note = Some(format!("would not be read: {reason}"));
                     request = None;
                 }
-                out.push(ListedSecret {
+                state.out.push(ListedSecret {
                     source: "file",
                     name: shown,
                     request,
@@ -177,10 +209,10 @@ fn walk(
                 _,
             )) => {
                 if depth + 1 < MAX_DEPTH {
-                    walk(manager, &relative, depth + 1, out, problem);
+                    walk(manager, &relative, depth + 1, state);
                 }
             }
-            Err(e) => out.push(ListedSecret {
+            Err(e) => state.out.push(ListedSecret {
                 source: "file",
                 name: shown,
                 request: None,

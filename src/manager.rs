@@ -161,6 +161,19 @@ impl SecretsManager {
         self
     }
 
+    /// The same manager with near-miss hints off (its own descriptor of
+    /// the secrets directory, opened on first use).
+    pub(crate) fn without_hints(&self) -> SecretsManager {
+        SecretsManager {
+            config: self.config.clone(),
+            env: self.env.clone(),
+            local: self.local,
+            dir: SecretsDir::new(self.dir.open_path().to_path_buf(), self.dir.resolver()),
+            platform_dirs: self.platform_dirs.clone(),
+            hints: false,
+        }
+    }
+
     /// Whether local mode is on.
     ///
     /// ```
@@ -363,7 +376,8 @@ impl SecretsManager {
             return self.find_in(id, mode, sources);
         };
         if request.mount() == MountRequirement::File {
-            if let Some(path) = self.env.var_os(var) {
+            // An empty variable names no file: as if it were not set.
+            if let Some(path) = self.env.var_os(var).filter(|p| !p.is_empty()) {
                 return self.read_declared_file(id, var, Path::new(&path), mode);
             }
         } else if let Some(found) = self.find_var(id, OsStr::new(var), mode) {
@@ -608,6 +622,14 @@ impl SecretsManager {
         self.dir.list(relative)
     }
 
+    /// [`SecretsManager::list_dir`] with the directory's device and inode.
+    pub(crate) fn list_dir_identified(
+        &self,
+        relative: &Path,
+    ) -> Result<crate::source::secrets_dir::ListedDir, FileProblem> {
+        self.dir.list_identified(relative)
+    }
+
     /// Other directories where secrets are commonly mounted; a secret found
     /// there while missing here is pointed out in a hint.
     ///
@@ -653,4 +675,46 @@ pub(crate) enum Sources {
     Both,
     EnvOnly,
     FilesOnly,
+}
+
+/// How many missing secrets of one batch (`check`, `exec`) get near-miss
+/// hints. Hints list the secrets directory and the group's directory for
+/// each missing secret: thousands of them in a crowded directory would take
+/// minutes, and nobody reads that many hints.
+pub(crate) const HINTED_MISSES: usize = 20;
+
+/// Resolves the requests of one batch: the first [`HINTED_MISSES`] secrets
+/// that are not found get hints, later ones only their message.
+pub(crate) struct Batch<'a> {
+    manager: &'a SecretsManager,
+    quiet: Option<SecretsManager>,
+    misses: usize,
+}
+
+impl<'a> Batch<'a> {
+    pub(crate) fn new(manager: &'a SecretsManager) -> Self {
+        Batch {
+            manager,
+            quiet: None,
+            misses: 0,
+        }
+    }
+
+    /// [`SecretsManager::resolve`], with hints while the budget lasts.
+    pub(crate) fn resolve(&mut self, request: &SecretRequest, mode: ReadMode) -> Result<Found> {
+        let manager = if self.misses < HINTED_MISSES || !self.manager.hints {
+            self.manager
+        } else {
+            self.quiet
+                .get_or_insert_with(|| self.manager.without_hints())
+        };
+        let result = manager.resolve(request, mode);
+        if result
+            .as_ref()
+            .is_err_and(|e| e.kind() == crate::ErrorKind::NotFound)
+        {
+            self.misses += 1;
+        }
+        result
+    }
 }

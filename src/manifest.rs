@@ -78,8 +78,7 @@ pub fn read(path: &Path) -> Result<Vec<SecretRequest>> {
 /// assert_eq!(requests[0].mount(), flyte_secrets::MountRequirement::File);
 /// ```
 pub fn parse(text: &str) -> std::result::Result<Vec<SecretRequest>, String> {
-    let doc: Value =
-        serde_norway::from_str(text).map_err(|e| format!("not valid YAML or JSON: {e}"))?;
+    let doc: Value = serde_norway::from_str(text).map_err(|e| syntax_problem(&e))?;
     let list = match doc {
         Value::Sequence(list) => list,
         Value::Mapping(map) if map.len() == 1 && map.get("secrets").is_some() => {
@@ -104,7 +103,41 @@ pub fn parse(text: &str) -> std::result::Result<Vec<SecretRequest>, String> {
         .collect()
 }
 
+/// Why the text is not YAML: the parser's words, unless they quote the
+/// text (a number too large for any integer type is quoted whole), then
+/// only where.
+fn syntax_problem(e: &serde_norway::Error) -> String {
+    let words = e.to_string();
+    if !words.contains(['`', '"', '\'']) {
+        return format!("not valid YAML or JSON: {words}");
+    }
+    match e.location() {
+        Some(at) => format!(
+            "not valid YAML or JSON: a value at line {} column {} cannot be read",
+            at.line(),
+            at.column()
+        ),
+        None => "not valid YAML or JSON: a value cannot be read".into(),
+    }
+}
+
 fn entry(value: Value) -> std::result::Result<SecretRequest, String> {
+    // Anything but a mapping is refused without quoting it: a secret file
+    // given as a manifest by mistake may well be a list of values.
+    let found = match &value {
+        Value::Mapping(_) => None,
+        Value::Null => Some("nothing"),
+        Value::Bool(_) => Some("a boolean"),
+        Value::Number(_) => Some("a number"),
+        Value::String(_) => Some("a string"),
+        Value::Sequence(_) => Some("a list"),
+        Value::Tagged(_) => Some("a tagged value"),
+    };
+    if let Some(found) = found {
+        return Err(format!(
+            "expected a mapping of group, key, group_version, mount_requirement, env_var; found {found}"
+        ));
+    }
     let entry: Entry = serde_norway::from_value(value).map_err(|e| e.to_string())?;
     let id = SecretId::from_parts(
         entry.group.unwrap_or_default(),
@@ -183,5 +216,30 @@ mod tests {
         assert!(err.contains("not valid YAML"), "{err}");
         let err = parse("- key: 5\n").unwrap_err();
         assert!(err.starts_with("entry 1:"), "{err}");
+        // A number past any integer type is a syntax error that would
+        // quote it.
+        let err = parse("- 123456789012345678901234567890\n").unwrap_err();
+        assert!(err.contains("line 1 column 3"), "{err}");
+        assert!(!err.contains("1234567890"), "{err}");
+        // An entry that is not a mapping is described, not quoted.
+        for (text, found) in [
+            ("- not-shown\n", "a string"),
+            ("[\"not-shown\"]", "a string"),
+            ("- [not-shown]\n", "a list"),
+            ("- 123456\n", "a number"),
+            ("- !!str not-shown\n", "a string"),
+            ("- !custom not-shown\n", "a tagged value"),
+            ("-\n", "nothing"),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(
+                err.starts_with("entry 1:") && err.contains(found),
+                "{text:?}: {err}"
+            );
+            assert!(
+                !err.contains("not-shown") && !err.contains("123456"),
+                "{text:?}: {err}"
+            );
+        }
     }
 }

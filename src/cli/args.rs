@@ -63,8 +63,8 @@ pub(crate) enum Command {
     /// 0600 file removed when the command ends). If any secret is missing or
     /// unreadable, the command is not started. Returns the command's exit
     /// status (128+N when killed by signal N; 127 when it cannot be found,
-    /// 126 when it cannot be run). SIGINT, SIGTERM, SIGHUP and SIGQUIT are
-    /// passed on to it.
+    /// 126 when it cannot be run). SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
+    /// SIGUSR2 and SIGALRM are passed on to it.
     #[command(
         after_help = "Examples:\n  flyte-secrets exec --env PGPASSWORD=db/password -- psql -h db\n  \
                             flyte-secrets exec --file TLS_CERT=tls/cert --manifest secrets.yaml -- ./server"
@@ -109,7 +109,7 @@ pub(crate) struct SecretArgs {
     #[command(flatten)]
     pub(crate) lookup: LookupArgs,
     /// Look under this group version (between group and key).
-    #[arg(long, value_name = "V", default_value = "")]
+    #[arg(long, value_name = "V", default_value = "", allow_hyphen_values = true)]
     pub(crate) group_version: String,
     /// The secret's group ("" for none).
     #[arg(value_name = "GROUP")]

@@ -8,6 +8,10 @@ use flyte_secrets::shown::Shown;
 use super::args::CheckArgs;
 use super::{Failure, output, requests};
 
+/// The widest the REQUEST column is padded to: a longer request overflows
+/// its column (and a format width past 65,535 would panic).
+const MAX_WIDTH: usize = 80;
+
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, Failure> {
     let requests = requests(args.manifest.as_deref(), &args.specs)?;
     let manager = args.lookup.manager()?;
@@ -25,7 +29,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, Failure> {
         .map(|r| r.request.chars().count())
         .max()
         .unwrap_or(0)
-        .max(7);
+        .clamp(7, MAX_WIDTH);
     let mut out = String::new();
     let _ = writeln!(out, "{:<width$}  {:<10}  WHERE / WHY", "REQUEST", "STATUS");
     for r in &report.results {

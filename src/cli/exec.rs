@@ -5,14 +5,16 @@ use std::process::ExitCode;
 
 use flyte_secrets::{Delivery, Injection};
 use rustix::process::{Pid, Signal};
-use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+use signal_hook::consts::{SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
 use signal_hook::iterator::Signals;
 
 use super::args::ExecArgs;
 use super::{Failure, output, requests};
 
-/// The signals passed on to the command.
-const FORWARDED: [i32; 4] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT];
+/// The signals passed on to the command: those that would otherwise end
+/// this process (orphaning the command and leaving its private files) and
+/// that a command may want to see.
+const FORWARDED: [i32; 7] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM];
 
 pub(crate) fn run(args: &ExecArgs) -> Result<ExitCode, Failure> {
     let manifest = requests(args.manifest.as_deref(), &[])?;
@@ -91,6 +93,9 @@ fn to_signal(raw: i32) -> Option<Signal> {
         SIGTERM => Some(Signal::TERM),
         SIGHUP => Some(Signal::HUP),
         SIGQUIT => Some(Signal::QUIT),
+        SIGUSR1 => Some(Signal::USR1),
+        SIGUSR2 => Some(Signal::USR2),
+        SIGALRM => Some(Signal::ALARM),
         _ => None,
     }
 }

@@ -109,8 +109,16 @@ pub(crate) fn walk(
             _ => return Walk::Failed(Errno::NOTDIR),
         }
     }
-    // The path named the root itself (only `.` components).
-    Walk::NotRegular(FileType::Directory)
+    // The path ended on a directory: the root itself (only `.` components),
+    // or a directory named with a trailing `/` or `/.`.
+    let current = dirs.last().map_or(root, AsFd::as_fd);
+    match want {
+        Want::File => Walk::NotRegular(FileType::Directory),
+        Want::Dir => match rustix::fs::fstat(current) {
+            Ok(stat) => open_checked(current, OsStr::new("."), &stat, OFlags::DIRECTORY),
+            Err(e) => Walk::Failed(e),
+        },
+    }
 }
 
 /// Opens `name` in `dir` for reading and checks that it is the entry the
@@ -131,8 +139,13 @@ fn open_checked(dir: BorrowedFd<'_>, name: &OsStr, inspected: &Stat, extra: OFla
     }
 }
 
-/// Pushes the components of `path` so that the first is popped first.
+/// Pushes the components of `path` so that the first is popped first. A
+/// trailing `/` is kept as a last `.` component: the name before it must be
+/// a directory, as for the kernel.
 fn push_components(stack: &mut Vec<Vec<u8>>, path: &[u8]) {
+    if path.len() > 1 && path.ends_with(b"/") {
+        stack.push(b".".to_vec());
+    }
     stack.extend(
         path.split(|&b| b == b'/')
             .filter(|c| !c.is_empty())
@@ -142,7 +155,10 @@ fn push_components(stack: &mut Vec<Vec<u8>>, path: &[u8]) {
 }
 
 /// The part of an absolute `target` below one of `roots`, if it lies there.
+/// A target ending in `/` or `/.` (which must name a directory) keeps that
+/// as a trailing `/.` on the part returned.
 pub(crate) fn strip_root(target: &[u8], roots: &[PathBuf]) -> Option<Vec<u8>> {
+    let names_a_directory = target.ends_with(b"/") || target.ends_with(b"/.");
     let target = Path::new(OsStr::from_bytes(target));
     roots.iter().find_map(|root| {
         let mut rest = target.components();
@@ -151,7 +167,11 @@ pub(crate) fn strip_root(target: &[u8], roots: &[PathBuf]) -> Option<Vec<u8>> {
                 return None;
             }
         }
-        Some(rest.as_path().as_os_str().as_bytes().to_vec())
+        let mut rest = rest.as_path().as_os_str().as_bytes().to_vec();
+        if names_a_directory && !rest.is_empty() {
+            rest.extend_from_slice(b"/.");
+        }
+        Some(rest)
     })
 }
 
@@ -166,7 +186,66 @@ mod tests {
         assert_eq!(s.pop().unwrap(), b"a");
         assert_eq!(s.pop().unwrap(), b"b");
         assert_eq!(s.pop().unwrap(), b"c");
+        // The trailing '/' stays, as a '.' after the last name.
+        assert_eq!(s.pop().unwrap(), b".");
         assert!(s.is_empty());
+        push_components(&mut s, b"a/b");
+        assert_eq!(s.pop().unwrap(), b"a");
+        assert_eq!(s.pop().unwrap(), b"b");
+        assert!(s.is_empty());
+        push_components(&mut s, b"/");
+        assert!(s.is_empty());
+    }
+
+    /// A path ending in `/` or `/.` names a directory: the kernel answers
+    /// ENOTDIR when it is a file (and Python's `os.path.exists` False).
+    #[test]
+    fn a_trailing_slash_requires_a_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("g/d")).unwrap();
+        std::fs::write(root.join("g/real"), "v").unwrap();
+        std::fs::write(root.join("g/d/x"), "x").unwrap();
+        let abs = |rel: &str| format!("{}/{rel}", root.display());
+        for (name, target) in [
+            ("rel-slash", "real/".to_string()),
+            ("rel-slash-dot", "real/.".to_string()),
+            ("abs-slash", abs("g/real/")),
+            ("abs-slash-dot", abs("g/real/.")),
+            ("abs-slash-slash", abs("g/real//")),
+        ] {
+            std::os::unix::fs::symlink(&target, root.join("g").join(name)).unwrap();
+        }
+        std::os::unix::fs::symlink(abs("g/d/"), root.join("g/to-dir")).unwrap();
+        let fd = rustix::fs::open(root, OFlags::PATH | OFlags::DIRECTORY, Mode::empty()).unwrap();
+        let roots = [root.to_path_buf()];
+        for name in [
+            "g/rel-slash",
+            "g/rel-slash-dot",
+            "g/abs-slash",
+            "g/abs-slash-dot",
+            "g/abs-slash-slash",
+            "g/real/",
+        ] {
+            for want in [Want::File, Want::Dir] {
+                let got = walk(fd.as_fd(), Path::new(name), &roots, want);
+                assert!(
+                    matches!(got, Walk::Failed(Errno::NOTDIR)),
+                    "{name} {want:?}: {got:?}"
+                );
+            }
+        }
+        // A directory named with a trailing slash is a directory: refused as
+        // a file, opened for a listing.
+        for name in ["g/to-dir", "g/d/", "g/d/."] {
+            let got = walk(fd.as_fd(), Path::new(name), &roots, Want::File);
+            assert!(
+                matches!(got, Walk::NotRegular(FileType::Directory)),
+                "{name}: {got:?}"
+            );
+            let got = walk(fd.as_fd(), Path::new(name), &roots, Want::Dir);
+            assert!(matches!(got, Walk::Opened(..)), "{name}: {got:?}");
+        }
     }
 
     #[test]
@@ -175,6 +254,9 @@ mod tests {
         assert_eq!(strip_root(b"/etc/secrets/g/k", &roots).unwrap(), b"g/k");
         assert_eq!(strip_root(b"/run/real//g", &roots).unwrap(), b"g");
         assert!(strip_root(b"/etc/secretsX/g", &roots).is_none());
+        assert_eq!(strip_root(b"/etc/secrets/g/k/", &roots).unwrap(), b"g/k/.");
+        assert_eq!(strip_root(b"/etc/secrets/g/k/.", &roots).unwrap(), b"g/k/.");
+        assert_eq!(strip_root(b"/etc/secrets/", &roots).unwrap(), b"");
         assert!(strip_root(b"/etc/passwd", &roots).is_none());
     }
 }

@@ -77,6 +77,9 @@ pub(crate) enum FileProblem {
     Unreadable(UnreadableReason, Option<std::io::Error>),
 }
 
+/// A directory's entries with their types, and its device and inode.
+pub(crate) type ListedDir = (Vec<(std::ffi::OsString, FileType)>, (u64, u64));
+
 /// Which resolution to use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Resolver {
@@ -119,6 +122,10 @@ impl SecretsDir {
             openat2_missing: AtomicBool::new(false),
             resolver,
         }
+    }
+
+    pub(crate) fn resolver(&self) -> Resolver {
+        self.resolver
     }
 
     pub(crate) fn open_path(&self) -> &Path {
@@ -301,6 +308,13 @@ impl SecretsDir {
         &self,
         relative: &Path,
     ) -> Result<Vec<(std::ffi::OsString, FileType)>, FileProblem> {
+        self.list_identified(relative).map(|(entries, _)| entries)
+    }
+
+    /// [`SecretsDir::list`], with the listed directory's device and inode
+    /// (so that a walk can tell a directory it has already listed, reached
+    /// again through a symlink).
+    pub(crate) fn list_identified(&self, relative: &Path) -> Result<ListedDir, FileProblem> {
         use std::os::unix::ffi::OsStrExt;
         let root = self
             .handle()
@@ -327,6 +341,9 @@ impl SecretsDir {
                 Walk::Failed(e) => return Err(classify(e, || shown.clone())),
             }
         };
+        let identity = rustix::fs::fstat(&fd)
+            .map(|st| (st.st_dev, st.st_ino))
+            .map_err(|e| classify(e, || self.open_path.clone()))?;
         // The descriptor was opened here for this listing: the stream takes
         // it over (read_from would reopen "." and ask for its flags first).
         let dir = rustix::fs::Dir::new(fd).map_err(|e| classify(e, || self.open_path.clone()))?;
@@ -343,7 +360,7 @@ impl SecretsDir {
             ));
         }
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(entries)
+        Ok((entries, identity))
     }
 
     fn root_paths(&self, dir: &OwnedFd) -> &[PathBuf] {

@@ -53,6 +53,57 @@ fn list_names_everything_and_reads_nothing() {
 }
 
 #[test]
+fn list_walks_each_directory_once_however_many_links_lead_to_it() {
+    // Symlinks that stay inside may lead back to a directory already seen:
+    // 40 links to "." would make a walk four levels deep visit 40^3
+    // directories, and 20 links to a directory holding 20 links to the
+    // next (and so on) would do the same without any loop.
+    let (s, mut canaries) = planted("g", "k");
+    let value = canary("fan-out");
+    s.file("g/k", &value);
+    canaries.push(value);
+    for i in 0..40 {
+        s.link(&format!("s{i}"), ".");
+    }
+    for level in 1..=3 {
+        std::fs::create_dir_all(s.join(&format!("d{level}"))).unwrap();
+        for i in 0..20 {
+            let from = if level == 1 {
+                format!("a{i}")
+            } else {
+                format!("d{}/a{i}", level - 1)
+            };
+            let to = if level == 1 {
+                "d1".to_string()
+            } else {
+                format!("../d{level}")
+            };
+            s.link(&from, to);
+        }
+    }
+    s.file("d3/k", canary("deep"));
+    for args in [&["list"][..], &["list", "--json"]] {
+        let r = run(&s, args);
+        r.answers(0, &refs(&canaries));
+        assert!(r.stdout_text().contains("g/k"), "{args:?} lists g/k");
+        // The other ways in are named, once each, with where to look.
+        // d3 is first reached (in name order) as a0/a0/a0.
+        assert!(
+            r.stdout_text().contains("a0/a0/a0/k"),
+            "{args:?} lists d3's k"
+        );
+        assert!(
+            r.stdout_text().contains("s7/")
+                && r.stdout_text().contains("a19/")
+                && r.stdout_text().contains("d3/"),
+            "{args:?}: {}",
+            r.stdout_text()
+        );
+        assert!(r.stdout_text().contains("the same directory as"));
+    }
+}
+
+#[test]
 fn check_reports_hostile_secrets_as_unreadable_without_values() {
     let (s, canaries, _outside) = hostile_dir();
     let c = refs(&canaries);
@@ -154,4 +205,113 @@ fn hostile_manifests_are_invalid_requests_at_once() {
             );
         }
     }
+}
+
+#[test]
+fn a_list_shaped_secret_passed_as_a_manifest_is_not_echoed() {
+    // A secret file that happens to be a YAML or JSON list (tokens, one per
+    // line) parses as a list whose entries are not requests: the error must
+    // say so without quoting them.
+    let (s, mut canaries) = planted("g", "k");
+    let first = canary("list-item");
+    let second = canary("flow-item");
+    let third = canary("number-item");
+    let tagged = canary("tagged-item");
+    s.file("m/block.yaml", format!("- {first}\n- {second}\n"));
+    s.file("m/flow.json", format!("[\"{second}\", 1]"));
+    // A long number (past u64, as a numeric token may be): 30 digits
+    // taken from the canary.
+    let digits: String = third.chars().filter(char::is_ascii_digit).collect();
+    let number: String = format!("9{digits}").chars().cycle().take(30).collect();
+    s.file("m/number.yaml", format!("- {number}\n"));
+    s.file("m/tagged.yaml", format!("- !!str {tagged}\n"));
+    s.file("m/nested.yaml", format!("- [{first}]\n"));
+    canaries.extend([first, second, tagged]);
+    let c = refs(&canaries);
+    for name in [
+        "block.yaml",
+        "flow.json",
+        "number.yaml",
+        "tagged.yaml",
+        "nested.yaml",
+    ] {
+        let m = path_str(&s.join("m").join(name));
+        let r = run(&s, &["check", "--manifest", &m]);
+        r.answers(2, &c);
+        assert!(
+            !r.stderr_text().contains(&number[..12]),
+            "{name}: {}",
+            r.stderr_text()
+        );
+        // Which entry (or, for a number no integer holds, where).
+        let err = r.stderr_text();
+        assert!(
+            err.contains("entry 1") || err.contains("line 1 column 3"),
+            "{name}: {}",
+            r.stderr_text()
+        );
+    }
+}
+
+/// A secrets directory whose group holds `count` files with long, similar
+/// names (each a near miss of the others).
+fn crowded_dir(count: usize) -> (Scratch, Vec<String>) {
+    let (s, canaries) = planted("g", "k");
+    std::fs::create_dir_all(s.join("g")).unwrap();
+    for i in 0..count {
+        std::fs::File::create(s.join(&format!("g/{}{i:05}", "k".repeat(240)))).unwrap();
+    }
+    (s, canaries)
+}
+
+#[test]
+fn a_missing_secret_in_a_crowded_directory_is_answered_in_time() {
+    // The "did you mean" comparison costs the product of the name lengths
+    // for every file of the group.
+    let (s, canaries) = crowded_dir(30_000);
+    let c = refs(&canaries);
+    let key = "k".repeat(245);
+    run(&s, &["get", "g", &key]).answers(1, &c);
+    run(&s, &["explain", "g", &key]).answers(0, &c);
+}
+
+#[test]
+fn many_missing_secrets_in_a_crowded_directory_are_answered_in_time() {
+    // Near-miss hints list the directories for each missing secret: a
+    // manifest of thousands of missing secrets must not list them
+    // thousands of times.
+    let (s, canaries) = crowded_dir(3_000);
+    s.file("g/Missing0", "");
+    let c = refs(&canaries);
+    let manifest: String = (0..3_000)
+        .map(|i| format!("- {{group: g, key: missing{i}}}\n"))
+        .collect();
+    let m = s.file("m/many.yaml", manifest);
+    let m = path_str(&m);
+    let marker = s.join("started");
+    let touch = format!("touch {}", path_str(&marker));
+    let r = run(&s, &["check", "--manifest", &m]);
+    r.answers(1, &c);
+    assert_eq!(r.stdout_text().matches(" missing ").count(), 3_000);
+    // The first missing ones still get their hints.
+    assert!(
+        r.stdout_text()
+            .contains("file names are read in lower case"),
+        "hints are given"
+    );
+    run(&s, &["check", "--json", "--manifest", &m]).answers(1, &c);
+    // exec lists every problem (one or two lines each), so not through
+    // `answers`, whose one-error rule does not apply.
+    let r = run(&s, &["exec", "--manifest", &m, "--", "sh", "-c", &touch]);
+    assert!(
+        !r.timed_out && r.elapsed < super::DEADLINE,
+        "{:?}",
+        r.elapsed
+    );
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.stderr_text().matches("flyte-secrets: ").count(), 3_000);
+    for canary in &c {
+        assert!(!super::leaks(&r.stderr, canary) && !super::leaks(&r.stdout, canary));
+    }
+    assert!(!marker.exists(), "the command was started");
 }

@@ -163,6 +163,59 @@ fn extremely_long_names_are_answered() {
 }
 
 #[test]
+fn long_names_next_to_long_neighbours_are_answered_in_time() {
+    // A not-found lookup compares the key with the keys of the same group
+    // (env vars and files) to suggest a typo; with names of 100,000
+    // characters that comparison must not run for seconds.
+    let (mut s, mut canaries) = planted("g", "k");
+    let key = "k".repeat(100_000);
+    let neighbour = format!("_FSEC_G_{}{}", "K".repeat(99_990), "X".repeat(10));
+    let value = canary("long-neighbour");
+    s.set(&neighbour, &value);
+    for i in 0..40 {
+        s.file(
+            &format!("g/{}{i}", "k".repeat(250)),
+            canary("file-neighbour"),
+        );
+    }
+    canaries.push(value);
+    let c = refs(&canaries);
+    run(&s, &["get", "g", &key]).answers(1, &c);
+    run(&s, &["explain", "g", &key]).answers(0, &c);
+    run(&s, &["check", &format!("g/{key}")]).answers(1, &c);
+    run(&s, &["check", "--json", &format!("g/{key}")]).answers(1, &c);
+}
+
+#[test]
+fn check_answers_a_request_longer_than_a_format_width() {
+    // check aligns its table on the longest request; a request of more
+    // than 65,535 characters is past what a format width can hold.
+    let (s, canaries) = planted("g", "k");
+    let c = refs(&canaries);
+    let long = "w".repeat(70_000);
+    let r = run(&s, &["check", "g/k", &long]);
+    r.answers(1, &c);
+    assert!(r.stdout_text().contains(&long), "the request is listed");
+}
+
+#[test]
+fn hints_survive_names_whose_case_changes_their_length() {
+    // Lower-casing changes byte lengths ('ẞ' 3 -> 'ß' 2, 'İ' 2 -> "i̇" 3):
+    // a file "ẞİx" lowers to as many bytes as it has, and ends with the
+    // lowered key "i̇x", but not at a character boundary of its own name.
+    let (s, canaries) = planted("g", "k");
+    let value = canary("shifted");
+    s.file("g/ẞİx", &value);
+    s.file("g/İẞx", canary("shifted-2"));
+    let c = refs(&canaries);
+    for key in ["İx", "ẞx", "x", "ßx"] {
+        run(&s, &["get", "g", key]).answers(1, &c);
+        run(&s, &["explain", "g", key]).answers(0, &c);
+        run(&s, &["check", &format!("g/{key}")]).answers(1, &c);
+    }
+}
+
+#[test]
 fn a_name_too_long_for_the_file_system_gets_a_hint() {
     let (s, _) = planted("g", "k");
     std::fs::create_dir(s.join("g")).unwrap();

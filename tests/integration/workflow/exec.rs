@@ -55,6 +55,48 @@ fn file_injection_uses_the_secret_file_or_a_private_file_removed_after() {
 }
 
 #[test]
+fn a_file_variable_name_with_slashes_never_writes_outside() {
+    // The variable's name is not a file name: "../x" or an absolute name
+    // must not put the secret's private copy anywhere but the private
+    // directory, where it is wiped and removed when the command ends.
+    let mut s = Scratch::new();
+    let tmp = s.join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let tmp_text = tmp.to_str().unwrap().to_string();
+    s.set("TMPDIR", &tmp_text);
+    s.set("_FSEC_API_TOKEN", "private-copy-only");
+    let absolute = s.join("abs-leak");
+    for name in [
+        "../escaped".to_string(),
+        "../../escaped-twice".to_string(),
+        absolute.to_str().unwrap().to_string(),
+        ".".to_string(),
+        "..".to_string(),
+    ] {
+        let binding = format!("{name}=api/token");
+        // sh cannot name the variable (nor pass it on): the child reads its
+        // own initial environment.
+        let script = "tr '\\0' '\\n' < /proc/$$/environ | while IFS= read -r line; do case \"$line\" in \"$1=\"*) cat \"${line#*=}\";; esac; done";
+        let out = s.run(&[
+            "exec", "--file", &binding, "--", "sh", "-c", script, "sh", &name,
+        ]);
+        // Such names are refused before anything is read or written.
+        assert_eq!(code(&out), 2, "{name}: {}", stderr(&out));
+        assert!(!stdout(&out).contains("private-copy-only"), "{name}");
+        for leaked in [
+            tmp.join("escaped"),
+            s.join("escaped-twice"),
+            s.path().parent().unwrap().join("escaped-twice"),
+            absolute.clone(),
+        ] {
+            assert!(!leaked.exists(), "{name}: secret written to {leaked:?}");
+        }
+        let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
+        assert!(left.is_empty(), "{name}: left behind in TMPDIR: {left:?}");
+    }
+}
+
+#[test]
 fn a_missing_secret_means_the_command_never_starts_and_all_are_listed() {
     let s = Scratch::new();
     let marker = s.join("started");
@@ -274,4 +316,74 @@ fn signals_reach_the_command() {
     // Untrapped, the child dies of it, and exec reports 128+N.
     let died = signal_exit(Signal::TERM, "echo ready; exec sleep 30");
     assert_eq!(died, 128 + 15);
+}
+
+#[test]
+fn other_terminating_signals_reach_the_command_and_private_files_go() {
+    // SIGUSR1, SIGUSR2 and SIGALRM end a process that does not handle
+    // them: exec must pass them on (and so outlive its command), or the
+    // command is orphaned and the private copy of the secret stays on disk.
+    use rustix::process::Signal;
+    for (signal, number) in [(Signal::USR1, 10), (Signal::USR2, 12), (Signal::ALARM, 14)] {
+        let mut s = Scratch::new();
+        s.set("PATH", "/usr/bin:/bin");
+        let tmp = s.join("tmp");
+        std::fs::create_dir(&tmp).unwrap();
+        let tmp_text = tmp.to_str().unwrap().to_string();
+        s.set("TMPDIR", &tmp_text);
+        s.set("_FSEC_API_TOKEN", "to-be-wiped");
+        let script = format!(
+            // Bounded, so that a child orphaned by a failure ends by itself.
+            "trap 'exit {}' {number}; test -f \"$TOK\" && echo ready; i=0; while [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done",
+            100 + number
+        );
+        let mut proc = s
+            .command(&["exec", "--file", "TOK=api/token", "--", "sh", "-c", &script])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(proc.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "ready", "signal {number}");
+        let pid = rustix::process::Pid::from_raw(proc.id() as i32).unwrap();
+        rustix::process::kill_process(pid, signal).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = proc.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "exec did not end after {number}");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(
+            status.code(),
+            Some(100 + number),
+            "signal {number}: {status:?}"
+        );
+        let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
+        assert!(left.is_empty(), "signal {number}: left behind: {left:?}");
+    }
+}
+
+#[test]
+fn a_relative_tmpdir_still_gives_the_child_an_absolute_path() {
+    let mut s = Scratch::new();
+    std::fs::create_dir(s.join("reltmp")).unwrap();
+    s.set("TMPDIR", "reltmp");
+    s.set("_FSEC_T", "v");
+    let out = s.run(&[
+        "exec",
+        "--file",
+        "F=t",
+        "--",
+        "sh",
+        "-c",
+        "printf %s \"$F\"",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let path = stdout(&out);
+    assert!(path.starts_with('/'), "{path}");
+    assert!(path.starts_with(s.path().to_str().unwrap()), "{path}");
 }

@@ -165,3 +165,17 @@ fn bash_completion_completes_options_after_a_subcommand() {
         "--group-version"
     );
 }
+
+#[test]
+fn an_empty_path_variable_for_file_is_as_if_unset() {
+    let mut s = Scratch::new();
+    s.file("db/password", "from-standard-path");
+    s.set("P", "");
+    let out = s.run(&["get", "--mount", "file", "--env-var", "P", "db", "password"]);
+    assert_eq!(
+        (code(&out), out.stdout.as_slice()),
+        (0, &b"from-standard-path"[..]),
+        "{}",
+        stderr(&out)
+    );
+}
