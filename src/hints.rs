@@ -49,7 +49,8 @@ pub(crate) fn for_missing(
     mount_hints(manager, id, sources, &mut hints);
     // Settings that were meant but not read (a misspelt variable, section
     // or option), and why a setting has its value.
-    for note in manager.config().all_notes() {
+    let variables = crate::SecretsConfig::misspelt_variables(manager.environment());
+    for note in manager.config().all_notes().into_iter().chain(variables) {
         if !hints.contains(&note) {
             hints.push(note);
         }

@@ -10,10 +10,12 @@ use super::{SECTION, SETTINGS};
 use crate::casing;
 use crate::environment::Environment;
 
-/// Notes on near misses in `env` and the INI file.
-pub(crate) fn notes(env: &Environment, ini: Option<(&Ini, &Path)>) -> Vec<String> {
-    let mut notes = Vec::new();
+/// Notes on variables in `env` spelt almost like a setting's. This scans the
+/// whole environment, so it runs only when a person will read the answer
+/// (hints, `config`), never when settings are merely loaded.
+pub(crate) fn variable_notes(env: &Environment) -> Vec<String> {
     let wanted_vars: Vec<&str> = SETTINGS.iter().map(|s| s.var).collect();
+    let mut notes = Vec::new();
     for name in env.var_names() {
         let name = name.to_string_lossy();
         if wanted_vars.contains(&name.as_ref()) {
@@ -25,6 +27,13 @@ pub(crate) fn notes(env: &Environment, ini: Option<(&Ini, &Path)>) -> Vec<String
             ));
         }
     }
+    notes
+}
+
+/// Notes on sections and options of the INI file spelt almost like
+/// flytekit's (the file is parsed anyway; this costs no I/O).
+pub(crate) fn file_notes(ini: Option<(&Ini, &Path)>) -> Vec<String> {
+    let mut notes = Vec::new();
     let Some((ini, path)) = ini else { return notes };
     let file = path.display();
     for section in ini.section_names() {
@@ -105,7 +114,8 @@ mod tests {
             "[Secrets]\nenv_prefix = A_\n[secrets]\ndefault-dir = /y\nfile_prefix = p\n",
         )
         .unwrap();
-        let notes = notes(&env, Some((&ini, Path::new("/c"))));
+        let mut notes = variable_notes(&env);
+        notes.extend(file_notes(Some((&ini, Path::new("/c")))));
         assert_eq!(notes.len(), 3, "{notes:?}");
         assert!(
             notes[0].contains("FLYTE_SECRET_DEFAULT_DIR")

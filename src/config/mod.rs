@@ -177,7 +177,7 @@ impl SecretsConfig {
             }
             Ok::<_, crate::Error>(setting)
         };
-        let notes = mistakes::notes(env, ini.as_ref().zip(path));
+        let notes = mistakes::file_notes(ini.as_ref().zip(path));
         Ok(SecretsConfig {
             env_prefix: resolve(&ENV_PREFIX)?,
             default_dir: resolve(&DEFAULT_DIR)?,
@@ -287,24 +287,42 @@ impl SecretsConfig {
         &self.config_file
     }
 
-    /// Settings that look meant but are not read: a variable spelt almost
-    /// like `FLYTE_SECRETS_*`, a section or option spelt almost like
-    /// flytekit's. flytekit ignores them silently.
+    /// Sections and options of the config file that look meant but are not
+    /// read: spelt almost like flytekit's `[secrets]`, `env_prefix`,
+    /// `default_dir`, `file_prefix`. flytekit ignores them silently.
+    /// ([`SecretsConfig::misspelt_variables`] does the same for variables.)
     ///
     /// ```
     /// use flyte_secrets::{Environment, SecretsConfig};
-    /// let env = Environment::from_vars([("FLYTE_SECRET_DEFAULT_DIR", "/run/secrets"), ("HOME", "/nonexistent")])
-    ///     .with_current_dir("/nonexistent");
+    /// let dir = tempfile::tempdir()?;
+    /// let file = dir.path().join("my.config");
+    /// std::fs::write(&file, "[secrets]\ndefault-dir = /run/secrets\n")?;
+    /// let env = Environment::from_vars([("FLYTECTL_CONFIG", &file)]);
     /// let config = SecretsConfig::from_environment(&env)?;
-    /// assert!(config.notes()[0].contains("FLYTE_SECRETS_DEFAULT_DIR"));
-    /// # Ok::<(), flyte_secrets::Error>(())
+    /// assert!(config.notes()[0].contains("default_dir"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn notes(&self) -> &[String] {
         &self.notes
     }
 
-    /// Every note: the settings' and the near misses', each once.
+    /// Variables in `env` spelt almost like `FLYTE_SECRETS_ENV_PREFIX`,
+    /// `FLYTE_SECRETS_DEFAULT_DIR` or `FLYTE_SECRETS_FILE_PREFIX`, which
+    /// flytekit ignores silently. Scans the whole environment: call it when
+    /// a person will read the answer, not on every start.
+    ///
+    /// ```
+    /// use flyte_secrets::{Environment, SecretsConfig};
+    /// let env = Environment::from_vars([("FLYTE_SECRET_DEFAULT_DIR", "/run/secrets")]);
+    /// assert!(SecretsConfig::misspelt_variables(&env)[0].contains("FLYTE_SECRETS_DEFAULT_DIR"));
+    /// ```
+    #[must_use]
+    pub fn misspelt_variables(env: &Environment) -> Vec<String> {
+        mistakes::variable_notes(env)
+    }
+
+    /// Every note: the settings' and the config file's, each once.
     pub(crate) fn all_notes(&self) -> Vec<String> {
         let mut all: Vec<String> = Vec::new();
         for note in self

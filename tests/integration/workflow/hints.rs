@@ -279,4 +279,5 @@ fn misspelt_settings_are_named() {
         text.contains("[Secrets]") && text.contains("env-prefix"),
         "{text}"
     );
+    assert!(text.contains("FLYTE_SECRET_FILE_PREFIX"), "{text}");
 }
